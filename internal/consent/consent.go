@@ -1,0 +1,186 @@
+// Package consent decides whether one content file may be published.
+//
+// The rule is fail-closed: a file is published only when its front matter says
+// so exactly, in the one shape CONTENT.md describes. Anything else (a missing
+// block, a misspelt key, "true" in quotes, a date in another format) skips the
+// file and says why. The decision reads the front matter as decoded, before any
+// conversion, so that a value of the wrong type is seen as such. No I/O.
+package consent
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"kakehashi/internal/content"
+)
+
+// Options are the facts a decision depends on besides the file.
+type Options struct {
+	// Now is the day consent expiry is measured against.
+	Now time.Time
+	// Drafts publishes files marked draft: true (for previews).
+	Drafts bool
+}
+
+// Decision is the verdict on one file in one language.
+type Decision struct {
+	Publish bool
+	// Reason says why a file is skipped; empty when it is published.
+	Reason string
+	// RealName and Photo say whether the real name and the photo may be shown.
+	RealName bool
+	Photo    bool
+	// Expires is the last day before consent ends (zero: no end); Languages the
+	// languages consented to (nil: all).
+	Expires   time.Time
+	Languages []string
+	Draft     bool
+}
+
+// fields are the keys a consent block may hold. Any other key skips the file:
+// a misspelt "expire" must not quietly mean "never expires".
+var fields = map[string]bool{
+	"publish": true, "languages": true, "expires": true, "real_name": true, "photo": true,
+	"given_by": true, "given_on": true, "approved_by": true, "note": true,
+}
+
+// Decide applies the consent rule to a file's decoded front matter in lang.
+func Decide(front map[string]any, lang string, opts Options) Decision {
+	skip := func(format string, args ...any) Decision {
+		return Decision{Reason: fmt.Sprintf(format, args...)}
+	}
+	raw, ok := front["consent"]
+	if !ok {
+		for _, k := range []string{"publish", "real_name", "expires", "languages"} {
+			if _, top := front[k]; top {
+				return skip("%s is at the top level: it must be indented inside the consent block", k)
+			}
+		}
+		return skip("no consent block")
+	}
+	block, ok := raw.(map[string]any)
+	if !ok {
+		if raw == nil {
+			return skip("consent block is empty")
+		}
+		return skip("consent must be a block of keys (publish: true, ...), not %s", content.TypeName(raw))
+	}
+	keys := make([]string, 0, len(block))
+	for k := range block {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !fields[k] {
+			return skip("consent has an unknown field %q: check its spelling", k)
+		}
+	}
+
+	d := Decision{}
+	switch v := block["publish"].(type) {
+	case bool:
+		if !v {
+			return skip("consent.publish is false: not consented or withdrawn")
+		}
+	case nil:
+		if _, present := block["publish"]; present {
+			return skip("consent.publish is empty: it must be true to publish")
+		}
+		return skip("consent.publish is missing")
+	case string:
+		return skip("consent.publish must be true or false, not the text %q: remove the quotes", v)
+	default:
+		return skip("consent.publish must be true or false, not %s", content.TypeName(v))
+	}
+
+	var reason string
+	if d.RealName, reason = flag(block, "real_name"); reason != "" {
+		return skip("%s", reason)
+	}
+	if d.Photo, reason = flag(block, "photo"); reason != "" {
+		return skip("%s", reason)
+	}
+
+	if v, present := block["languages"]; present {
+		list, ok := v.([]any)
+		if !ok {
+			return skip("consent.languages must be a list such as [ja, en], not %s", content.TypeName(v))
+		}
+		for _, e := range list {
+			s, ok := e.(string)
+			if !ok || strings.TrimSpace(s) == "" {
+				return skip("consent.languages: each entry must be a language code, not %s", content.TypeName(e))
+			}
+			d.Languages = append(d.Languages, strings.TrimSpace(s))
+		}
+		if !contains(d.Languages, lang) {
+			return skip("consent not given for language %s (consent.languages: %v)", lang, d.Languages)
+		}
+	}
+
+	if v, present := block["expires"]; present {
+		t, ok := date(v)
+		if !ok {
+			return skip("consent.expires must be a date like 2027-06-30, not %s", content.TypeName(v))
+		}
+		d.Expires = t
+		now := opts.Now
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		if !today.Before(t) {
+			return skip("consent expired on %s", t.Format("2006-01-02"))
+		}
+	}
+
+	switch v := front["draft"].(type) {
+	case nil:
+	case bool:
+		d.Draft = v
+	default:
+		return skip("draft must be true or false, not %s", content.TypeName(v))
+	}
+	if d.Draft && !opts.Drafts {
+		return skip("draft")
+	}
+	d.Publish = true
+	return d
+}
+
+// flag reads an optional boolean consent field; absent means false.
+func flag(block map[string]any, key string) (bool, string) {
+	v, present := block[key]
+	if !present {
+		return false, ""
+	}
+	b, ok := v.(bool)
+	if !ok {
+		if s, isText := v.(string); isText {
+			return false, fmt.Sprintf("consent.%s must be true or false, not the text %q: remove the quotes", key, s)
+		}
+		return false, fmt.Sprintf("consent.%s must be true or false, not %s", key, content.TypeName(v))
+	}
+	return b, ""
+}
+
+// date accepts a YAML/TOML date or the text YYYY-MM-DD, and nothing else.
+func date(v any) (time.Time, bool) {
+	switch v := v.(type) {
+	case time.Time:
+		// A date with a time of day still ends consent on that calendar day.
+		return time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC), true
+	case string:
+		t, err := content.ParseDate(v)
+		return t, err == nil
+	}
+	return time.Time{}, false
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,225 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	"github.com/adrg/frontmatter"
+	"gopkg.in/yaml.v3"
+
+	"kakehashi/internal/config"
+	"kakehashi/internal/fileerr"
+)
+
+// MaxFileSize bounds one content file. A story is a few KB; a file far larger is
+// a mistake (a pasted PDF, a generated dump) and would only slow every build.
+const MaxFileSize = 8 << 20
+
+// Load reads every Markdown file under content/ in fsys, in parallel, and
+// returns them sorted by path. All broken files are reported at once.
+func Load(fsys fs.FS, cfg *config.Config) ([]*Source, error) {
+	paths, err := Walk(fsys)
+	if err != nil {
+		return nil, err
+	}
+	sources := make([]*Source, len(paths))
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sources[i], errs[i] = ReadFile(fsys, paths[i], cfg)
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return sources, nil
+}
+
+// Walk lists the Markdown files under content/, sorted. Hidden files and
+// editor leftovers (".#x.md", "x.md~") are not content.
+func Walk(fsys fs.FS) ([]string, error) {
+	var paths []string
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == Dir && errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("%s/: not found: a site folder needs a content folder", Dir)
+			}
+			return err
+		}
+		name := d.Name()
+		if p != Dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link can point anywhere on the machine; content must live in content/.
+			return fileerr.Errorf(p, 0, "symbolic links are not allowed in %s/: copy the file instead", Dir)
+		}
+		if !d.IsDir() && strings.HasSuffix(name, ".md") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	sort.Strings(paths)
+	return paths, err
+}
+
+// ReadFile reads and parses one content file.
+func ReadFile(fsys fs.FS, p string, cfg *config.Config) (*Source, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, fileerr.New(p, 0, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+		return nil, fileerr.Errorf(p, 0, "file is %d MB; content files are limited to %d MB: split the story or remove pasted data", st.Size()>>20, MaxFileSize>>20)
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return nil, fileerr.New(p, 0, err)
+	}
+	return Parse(p, data, cfg)
+}
+
+var langSuffix = regexp.MustCompile(`^(.+)\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$`)
+
+// Parse parses one content file; p is its slash path from the site root.
+func Parse(p string, data []byte, cfg *config.Config) (*Source, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	if !utf8.Valid(data) {
+		return nil, fileerr.Errorf(p, invalidUTF8Line(data), "not valid UTF-8 text: save the file as UTF-8")
+	}
+	s := &Source{Path: p, Raw: data}
+	if err := s.setPathParts(cfg); err != nil {
+		return nil, err
+	}
+	if err := s.parseFront(); err != nil {
+		return nil, err
+	}
+	if err := s.readMeta(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Source) setPathParts(cfg *config.Config) error {
+	rel := strings.TrimPrefix(s.Path, Dir+"/")
+	s.Dir = path.Dir(rel)
+	if s.Dir == "." {
+		s.Dir = ""
+	}
+	s.Section, _, _ = strings.Cut(s.Dir, "/")
+	stem := strings.TrimSuffix(path.Base(rel), ".md")
+	s.Lang = cfg.DefaultLanguage()
+	if m := langSuffix.FindStringSubmatch(stem); m != nil {
+		if !cfg.HasLanguage(m[2]) {
+			return fileerr.Errorf(s.Path, 0, "language %q is not in site.yaml's languages %v: rename the file or add the language", m[2], cfg.Languages)
+		}
+		stem, s.Lang = m[1], m[2]
+	}
+	s.IsIndex = stem == "_index"
+	s.Slug = stem
+	s.Key = path.Join(s.Dir, stem)
+	return nil
+}
+
+// lineOffset is the number of file lines before the decoded front matter.
+type frontFormat struct {
+	delim  string
+	decode func(data []byte, v any) error
+}
+
+var formats = []frontFormat{
+	{"---", yaml.Unmarshal},
+	{"+++", func(data []byte, v any) error { _, err := toml.Decode(string(data), v); return err }},
+}
+
+func (s *Source) parseFront() error {
+	// The line of the opening delimiter, after any blank lines.
+	open := 0
+	rest := s.Raw
+	for {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		if len(bytes.TrimSpace(line)) != 0 || len(after) == 0 {
+			break
+		}
+		open++
+		rest = after
+	}
+	var fmts []*frontmatter.Format
+	for _, f := range formats {
+		f := f
+		fmts = append(fmts, frontmatter.NewFormat(f.delim, f.delim, func(data []byte, v any) error {
+			if err := f.decode(data, v); err != nil {
+				return fileerr.FromYAML(s.Path, open+1, err)
+			}
+			return nil
+		}))
+	}
+	var front map[string]any
+	body, err := frontmatter.MustParse(bytes.NewReader(s.Raw), &front, fmts...)
+	if err != nil {
+		var fe *fileerr.Error
+		if errors.As(err, &fe) {
+			return fe
+		}
+		if errors.Is(err, frontmatter.ErrNotFound) {
+			first, _, _ := bytes.Cut(rest, []byte("\n"))
+			if d := string(bytes.TrimSpace(first)); d == "---" || d == "+++" {
+				return fileerr.Errorf(s.Path, open+1, "front matter opened with %s is never closed: add a line with %s after it", d, d)
+			}
+			return fileerr.Errorf(s.Path, open+1, "no front matter: a content file starts with a --- (YAML) or +++ (TOML) block")
+		}
+		return fileerr.New(s.Path, open+1, err)
+	}
+	if front == nil {
+		front = map[string]any{}
+	}
+	s.Front = front
+	s.Body = s.Raw[len(s.Raw)-len(body):]
+	s.BodyLine = bytes.Count(s.Raw[:len(s.Raw)-len(body)], []byte("\n")) + 1
+	return nil
+}
+
+func invalidUTF8Line(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		if r == utf8.RuneError && n <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		data = data[n:]
+	}
+	return line
+}
+
+func lineOfKey(front []byte, key string) int { return fileerr.LineOf(front, key) }
