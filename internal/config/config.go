@@ -126,4 +126,3 @@ func (c *Config) SetBaseURL(raw string) error {
 	c.BaseURL = u.String()
 	return nil
 }
-

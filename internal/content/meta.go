@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -52,6 +53,11 @@ func (s *Source) readMeta() error {
 	}
 	// A draft flag of the wrong type is the consent decision's to judge (it skips).
 	m.Draft, _ = s.Front["draft"].(bool)
+	if m.Photo != "" {
+		if m.Photo, err = s.resolve(m.Photo); err != nil {
+			return err
+		}
+	}
 	if slug != "" && !s.IsIndex {
 		s.Slug = slug
 	}
@@ -144,4 +150,27 @@ func TypeName(v any) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+// resolve turns a file reference relative to the content file's folder into a
+// slash path from the site root, refusing anything that leaves content/.
+func (s *Source) resolve(ref string) (string, error) {
+	bad := func(why string) error {
+		return fileerr.Errorf(s.Path, s.Line("photo"), "photo %q %s: put the photo beside the story in %s/ and name it relative to it, like amina-k.jpg", ref, why, Dir)
+	}
+	switch {
+	case strings.ContainsRune(ref, 0):
+		return "", bad("contains a NUL byte")
+	case strings.Contains(ref, "\\"):
+		return "", bad("uses \\ as a separator")
+	case strings.HasPrefix(ref, "/") || (len(ref) > 1 && ref[1] == ':'):
+		return "", bad("is an absolute path")
+	case strings.Contains(ref, "://"):
+		return "", bad("is a URL")
+	}
+	p := path.Join(path.Dir(s.Path), ref)
+	if !strings.HasPrefix(p, Dir+"/") {
+		return "", bad("points outside the content folder")
+	}
+	return p, nil
 }

@@ -40,12 +40,13 @@ type Source struct {
 
 // Meta holds the typed front matter fields the site uses (consent excluded).
 type Meta struct {
-	Title    string
-	Name     string // real name: shown only with consent
-	Alias    string
-	Role     string
-	Summary  string
-	Skills   []string
+	Title   string
+	Name    string // real name: shown only with consent
+	Alias   string
+	Role    string
+	Summary string
+	Skills  []string
+	// Photo is resolved to a slash path from the site root ("content/talents/a.jpg").
 	Photo    string
 	Employer string
 	Company  string

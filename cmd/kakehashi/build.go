@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"kakehashi/internal/build"
+	"kakehashi/internal/content"
+)
+
+// siteFlags are the flags every command that reads a site shares.
+type siteFlags struct {
+	source string
+	now    string
+}
+
+func (f *siteFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.source, "source", ".", "site folder (holds site.yaml and content/)")
+	fs.StringVar(&f.source, "s", ".", "short for --source")
+	fs.StringVar(&f.now, "now", "", "date consent expiry is measured against, YYYY-MM-DD (default: today)")
+}
+
+func (f *siteFlags) today() (time.Time, error) {
+	if f.now == "" {
+		n := time.Now()
+		return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := content.ParseDate(f.now)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now %q: write the date as YYYY-MM-DD", f.now)
+	}
+	return t, nil
+}
+
+// newFlagSet returns a flag set that prints errors as one line with a hint.
+func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "Usage: kakehashi %s\n\nFlags:\n", synopsis)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parse parses args; it returns done=true with the exit code when the command must stop.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return 0, true
+		}
+		fmt.Fprintf(stderr, "kakehashi %s: %v; run 'kakehashi help %s'\n", fs.Name(), err, fs.Name())
+		return 2, true
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kakehashi %s: unexpected argument %q; run 'kakehashi help %s'\n", fs.Name(), fs.Arg(0), fs.Name())
+		return 2, true
+	}
+	return 0, false
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("build", "build [-s DIR] [-d DIR] [--base-url URL] [--now YYYY-MM-DD] [--drafts]", stdout, stderr)
+	var sf siteFlags
+	sf.register(fs)
+	var opts build.Options
+	fs.StringVar(&opts.Destination, "destination", "", "output folder (default: <source>/public)")
+	fs.StringVar(&opts.Destination, "d", "", "short for --destination")
+	fs.StringVar(&opts.BaseURL, "base-url", "", "absolute URL the site is served from (overrides site.yaml)")
+	fs.BoolVar(&opts.Drafts, "drafts", false, "publish drafts too (consent rules still apply)")
+	verbose := fs.Bool("v", false, "list every decision and stage timing")
+	quiet := fs.Bool("q", false, "print errors only")
+	if code, done := parse(fs, args, stderr); done {
+		return code
+	}
+	now, err := sf.today()
+	if err != nil {
+		fmt.Fprintf(stderr, "kakehashi build: %v\n", err)
+		return 2
+	}
+	opts.Source, opts.Now = sf.source, now
+	res, err := build.Run(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "kakehashi build: failed; the previous output is unchanged.\n%v\n", err)
+		return 1
+	}
+	if *quiet {
+		return 0
+	}
+	for _, sk := range res.Site.Skipped {
+		fmt.Fprintln(stderr, sk.String())
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "warning: "+w)
+	}
+	if *verbose {
+		for _, st := range res.Stages {
+			fmt.Fprintf(stdout, "stage %-7s %v\n", st.Name, st.Took.Round(time.Microsecond))
+		}
+	}
+	fmt.Fprintln(stdout, summary(res))
+	return 0
+}
+
+// summary is the last line of a build: pages per language, skips per reason, time.
+func summary(res *build.Result) string {
+	var b strings.Builder
+	b.WriteString("built: ")
+	var parts []string
+	for _, lang := range res.Site.Config.Languages {
+		parts = append(parts, fmt.Sprintf("%s %d pages", lang, res.Pages[lang]))
+	}
+	b.WriteString(strings.Join(parts, ", "))
+	fmt.Fprintf(&b, ", %d files in all", res.Files)
+	reasons := map[string]int{}
+	for _, sk := range res.Site.Skipped {
+		reasons[reasonKind(sk.Reason)]++
+	}
+	if len(reasons) > 0 {
+		keys := make([]string, 0, len(reasons))
+		for k := range reasons {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var rs []string
+		for _, k := range keys {
+			rs = append(rs, fmt.Sprintf("%d %s", reasons[k], k))
+		}
+		fmt.Fprintf(&b, "; skipped %d: %s", len(res.Site.Skipped), strings.Join(rs, ", "))
+	}
+	fmt.Fprintf(&b, "; in %v", res.Took.Round(time.Millisecond))
+	return b.String()
+}
+
+// reasonKind groups skip reasons for the summary ("consent expired on 2025-12-31" → "expired").
+func reasonKind(reason string) string {
+	switch {
+	case strings.Contains(reason, "expired"):
+		return "expired"
+	case strings.Contains(reason, "publish is false"):
+		return "not consented or withdrawn"
+	case strings.Contains(reason, "not given for language"):
+		return "language not consented"
+	case reason == "draft":
+		return "draft"
+	case strings.Contains(reason, "no consent block"):
+		return "no consent"
+	default:
+		return "malformed consent"
+	}
+}

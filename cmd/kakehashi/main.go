@@ -1,0 +1,83 @@
+// Command kakehashi builds a consent-first bilingual site of refugee talent
+// stories. See README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"build":   {"build the site into the output folder", runBuild},
+		"help":    {"show help for a command", runHelp},
+	}
+}
+
+// run is main without the process: testable with buffers.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help", "-help":
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "kakehashi: unknown command %q; run 'kakehashi help' for the list\n", name)
+		return 2
+	}
+	return cmd.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "kakehashi builds a consent-first bilingual site of refugee talent stories.")
+	fmt.Fprintln(w, "\nUsage: kakehashi <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'kakehashi help <command>' for a command's flags.")
+}
+
+func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok || args[0] == "help" {
+		fmt.Fprintf(stderr, "kakehashi: no help for %q; run 'kakehashi help' for the list\n", strings.Join(args, " "))
+		return 2
+	}
+	return cmd.run(ctx, []string{"--help"}, stdout, stderr)
+}

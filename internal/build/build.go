@@ -1,0 +1,227 @@
+// Package build runs the pipeline once: load → decide consent and build the
+// page graph → guard → render → publish. It is the one place the stages are
+// wired together; the CLI and the preview server both call it.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"kakehashi/internal/config"
+	"kakehashi/internal/consent"
+	"kakehashi/internal/content"
+	"kakehashi/internal/guard"
+	"kakehashi/internal/publish"
+	"kakehashi/internal/render"
+	"kakehashi/internal/site"
+	"kakehashi/internal/theme"
+)
+
+// Options describe one build.
+type Options struct {
+	// Source is the site folder; Destination the output folder (default Source/public).
+	Source      string
+	Destination string
+	// BaseURL overrides site.yaml's baseURL.
+	BaseURL string
+	Now     time.Time
+	Drafts  bool
+	// Minify is on unless NoMinify.
+	NoMinify bool
+}
+
+// Result reports what a build did.
+type Result struct {
+	Site     *site.Site
+	Warnings []string
+	// Pages counts the HTML pages written per language ("" for root pages).
+	Pages map[string]int
+	Files int
+	// Stages are the timings of each stage, in order.
+	Stages []Stage
+	Took   time.Duration
+}
+
+// Stage is the timing of one stage.
+type Stage struct {
+	Name string
+	Took time.Duration
+}
+
+// Run builds the site into Destination, swapping the new output in only when
+// every stage succeeded.
+func Run(opts Options) (*Result, error) {
+	start := time.Now()
+	if opts.Source == "" {
+		opts.Source = "."
+	}
+	if opts.Destination == "" {
+		opts.Destination = filepath.Join(opts.Source, "public")
+	}
+	if err := checkDestination(opts.Source, opts.Destination); err != nil {
+		return nil, err
+	}
+	target, err := publish.NewDir(opts.Destination)
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	res, err := Into(os.DirFS(opts.Source), target, opts)
+	if err != nil {
+		_ = target.Abort()
+		return nil, err
+	}
+	if err := target.Commit(); err != nil {
+		_ = target.Abort()
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// Into builds the site in fsys into target (a folder or memory); the caller
+// commits or discards the target.
+func Into(fsys fs.FS, target publish.Target, opts Options) (*Result, error) {
+	res := &Result{Pages: map[string]int{}}
+	start := time.Now()
+	stage := func(name string) {
+		now := time.Now()
+		res.Stages = append(res.Stages, Stage{name, now.Sub(start)})
+		start = now
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	cfg, err := config.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if opts.BaseURL != "" {
+		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
+			return nil, fmt.Errorf("--base-url: %w", err)
+		}
+	}
+	sources, err := content.Load(fsys, cfg)
+	if err != nil {
+		return nil, err
+	}
+	stage("load")
+	s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: opts.Now, Drafts: opts.Drafts}, FS: fsys})
+	if err != nil {
+		return nil, err
+	}
+	res.Site = s
+	res.Warnings = append(res.Warnings, s.Warnings...)
+	stage("graph")
+	fp, err := guard.Check(s)
+	if err != nil {
+		return nil, err
+	}
+	stage("guard")
+	themeFS := theme.New(fsys)
+	layouts, _ := fs.Sub(themeFS, "layouts")
+	r, err := render.New(cfg, layouts)
+	if err != nil {
+		return nil, err
+	}
+	fopts := []publish.Option{publish.WithLeakScan(fp.Needles)}
+	if opts.NoMinify {
+		fopts = append(fopts, publish.WithoutMinify())
+	}
+	funnel := publish.New(target, fopts...)
+	warnings, err := r.Render(s, funnel)
+	res.Warnings = append(res.Warnings, warnings...)
+	if err != nil {
+		return nil, err
+	}
+	stage("render")
+	if err := copyStatic(themeFS, funnel); err != nil {
+		return nil, err
+	}
+	for _, ph := range s.Photos {
+		data, err := fs.ReadFile(fsys, ph.Source)
+		if err != nil {
+			return nil, err
+		}
+		if err := funnel.Write(ph.Path, data); err != nil {
+			return nil, fmt.Errorf("%s: %w", ph.Source, err)
+		}
+	}
+	stage("static")
+	for _, p := range funnel.Written() {
+		res.Files++
+		if strings.HasSuffix(p, ".html") {
+			lang, _, found := strings.Cut(p, "/")
+			if !found || !cfg.HasLanguage(lang) {
+				lang = ""
+			}
+			res.Pages[lang]++
+		}
+	}
+	sort.Strings(res.Warnings)
+	return res, nil
+}
+
+// copyStatic sends every file of static/ (the site's over the theme's) through the funnel.
+func copyStatic(themeFS fs.FS, funnel *publish.Funnel) error {
+	static, err := fs.Sub(themeFS, "static")
+	if err != nil {
+		return err
+	}
+	return fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == "." {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("static/%s: symbolic links are not allowed in static/: copy the file instead", p)
+		}
+		data, err := fs.ReadFile(static, p)
+		if err != nil {
+			return fmt.Errorf("static/%s: %w", p, err)
+		}
+		if err := funnel.Write(p, data); err != nil {
+			return fmt.Errorf("static/%s: %w", p, err)
+		}
+		return nil
+	})
+}
+
+// checkDestination refuses an output folder that would swallow the site: the
+// swap replaces the destination wholesale.
+func checkDestination(source, dest string) error {
+	src, err := filepath.Abs(source)
+	if err != nil {
+		return err
+	}
+	dst, err := filepath.Abs(dest)
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(dst, src)
+	if err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+		return fmt.Errorf("destination %s contains the site folder %s: choose a folder such as %s", dest, source, filepath.Join(source, "public"))
+	}
+	for _, d := range []string{"content", "layouts", "static"} {
+		if r, err := filepath.Rel(filepath.Join(src, d), dst); err == nil && !strings.HasPrefix(r, "..") {
+			return fmt.Errorf("destination %s is inside the site's %s/ folder: choose a folder such as %s", dest, d, filepath.Join(source, "public"))
+		}
+	}
+	return nil
+}

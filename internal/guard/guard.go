@@ -1,0 +1,295 @@
+// Package guard knows what must never be published: the fingerprints of
+// skipped items and of real names given without consent. It fails a build
+// whose published sources name a person who did not consent, and hands the
+// fingerprints to the publish funnel, which scans every output file for them.
+package guard
+
+import (
+	"bytes"
+	"errors"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"kakehashi/internal/content"
+	"kakehashi/internal/fileerr"
+	"kakehashi/internal/leakscan"
+	"kakehashi/internal/site"
+)
+
+// Kinds of fingerprints.
+const (
+	KindRealName = "real name"
+	KindTitle    = "title"
+	KindSlug     = "slug"
+	KindAlias    = "alias"
+	KindCompany  = "company"
+	KindSentence = "sentence"
+	KindRecord   = "consent record"
+)
+
+// recordKeys hold consent records and the real name itself: in front matter
+// they are where the name belongs, and they are never rendered.
+var recordKeys = []string{"name", "given_by", "approved_by", "note"}
+
+// sentencesPerItem is how many of a skipped item's longest sentences are fingerprinted.
+const sentencesPerItem = 3
+
+// minSentenceRunes keeps short, common sentences ("Thank you.") from being fingerprints.
+const minSentenceRunes = 20
+
+// Fingerprints is the result of checking a site.
+type Fingerprints struct {
+	// Needles are what the output must not contain.
+	Needles []leakscan.Needle
+}
+
+// Check collects the fingerprints of s and fails when a published source
+// contains a real name that is not consented (naming file and line).
+func Check(s *site.Site) (*Fingerprints, error) {
+	groups := group(s)
+	var names, others []leakscan.Needle
+	for _, key := range sortedKeys(groups) {
+		g := groups[key]
+		owner := key
+		if !g.nameAllowed {
+			for _, src := range g.all {
+				if src.Meta.Name != "" {
+					names = append(names, leakscan.Needle{Text: src.Meta.Name, Kind: KindRealName, Owner: owner})
+				}
+				if gb, ok := recordText(src, "given_by"); ok {
+					names = append(names, leakscan.Needle{Text: gb, Kind: KindRealName, Owner: owner})
+				}
+			}
+		}
+		for _, src := range g.all {
+			for _, k := range []string{"approved_by", "note"} {
+				if v, ok := recordText(src, k); ok {
+					others = append(others, leakscan.Needle{Text: v, Kind: KindRecord, Owner: owner})
+				}
+			}
+		}
+		for _, src := range g.skipped {
+			add := func(kind, text string) {
+				if strings.TrimSpace(text) != "" && !g.publishedText[leakscan.Normalize(text)] {
+					others = append(others, leakscan.Needle{Text: text, Kind: kind, Owner: owner})
+				}
+			}
+			add(KindTitle, src.Meta.Title)
+			for _, sentence := range distinctiveSentences(src.Body) {
+				add(KindSentence, sentence)
+			}
+			if len(g.published) == 0 {
+				add(KindSlug, src.Slug)
+				add(KindAlias, src.Meta.Alias)
+				add(KindCompany, src.Meta.Company)
+			}
+		}
+	}
+	names = dedupe(names)
+	others = dedupe(others)
+
+	// A real name in a published source is a hard error; any other fingerprint
+	// found in published sources is text the site publishes legitimately (a
+	// quote, a shared heading) and so no fingerprint at all.
+	var published []*content.Source
+	for _, p := range s.Pages {
+		if p.Source != nil {
+			published = append(published, p.Source)
+		}
+	}
+	var errs []error
+	nameScan := leakscan.New(names)
+	otherScan := leakscan.New(others)
+	shared := map[string]bool{}
+	for _, src := range published {
+		for _, m := range nameScan.Find(src.Raw) {
+			if isRecordLine(src, m.Line) {
+				continue
+			}
+			errs = append(errs, fileerr.Errorf(src.Path, m.Line, "real name of %s is not consented for publication: use the alias instead", slugOf(m.Needle.Owner)))
+		}
+		for _, m := range otherScan.Find(src.Raw) {
+			if !isRecordLine(src, m.Line) {
+				shared[leakscan.Normalize(m.Needle.Text)] = true
+			}
+		}
+	}
+	if err := errors.Join(dedupeErrors(errs)...); err != nil {
+		return nil, err
+	}
+	fp := &Fingerprints{Needles: names}
+	for _, n := range others {
+		if !shared[leakscan.Normalize(n.Text)] {
+			fp.Needles = append(fp.Needles, n)
+		}
+	}
+	return fp, nil
+}
+
+type itemGroup struct {
+	all, skipped, published []*content.Source
+	nameAllowed             bool
+	// publishedText holds the normalised titles of the published translations,
+	// which are not fingerprints even if a skipped translation shares them.
+	publishedText map[string]bool
+}
+
+func group(s *site.Site) map[string]*itemGroup {
+	groups := map[string]*itemGroup{}
+	get := func(key string) *itemGroup {
+		g := groups[key]
+		if g == nil {
+			g = &itemGroup{publishedText: map[string]bool{}}
+			groups[key] = g
+		}
+		return g
+	}
+	for _, p := range s.Pages {
+		if p.Source == nil || p.Source.IsIndex {
+			continue
+		}
+		g := get(p.Key)
+		g.all = append(g.all, p.Source)
+		g.published = append(g.published, p.Source)
+		g.publishedText[leakscan.Normalize(p.Title)] = true
+		if p.Consent.RealName {
+			g.nameAllowed = true
+		}
+	}
+	for _, sk := range s.Skipped {
+		g := get(sk.Source.Key)
+		g.all = append(g.all, sk.Source)
+		g.skipped = append(g.skipped, sk.Source)
+	}
+	return groups
+}
+
+func sortedKeys(m map[string]*itemGroup) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func recordText(src *content.Source, key string) (string, bool) {
+	block, _ := src.Front["consent"].(map[string]any)
+	v, ok := block[key].(string)
+	if !ok {
+		v, ok = src.Front[key].(string)
+	}
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+// isRecordLine reports whether line of src is a front matter line setting one
+// of the record keys (where a real name legitimately stands).
+func isRecordLine(src *content.Source, line int) bool {
+	if line >= src.BodyLine {
+		return false
+	}
+	text := lineText(src.Raw, line)
+	t := strings.TrimLeft(text, " \t")
+	for _, k := range recordKeys {
+		if rest, ok := strings.CutPrefix(t, k); ok {
+			rest = strings.TrimLeft(rest, " \t")
+			if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "=") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func lineText(data []byte, line int) string {
+	for i := 1; i < line; i++ {
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			return ""
+		}
+		data = data[j+1:]
+	}
+	if j := bytes.IndexByte(data, '\n'); j >= 0 {
+		data = data[:j]
+	}
+	return string(data)
+}
+
+// distinctiveSentences returns the longest plain sentences of a Markdown body:
+// long enough to be unique to the story, free of markup so that they read the
+// same in the rendered output.
+func distinctiveSentences(body []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(body), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.ContainsAny(line[:1], "#|>-+0123456789") {
+			continue
+		}
+		for _, s := range splitSentences(line) {
+			if utf8.RuneCountInString(s) >= minSentenceRunes && !strings.ContainsAny(s, "*_[]()`<>|\\{}^~") {
+				out = append(out, s)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return utf8.RuneCountInString(out[i]) > utf8.RuneCountInString(out[j]) })
+	if len(out) > sentencesPerItem {
+		out = out[:sentencesPerItem]
+	}
+	return out
+}
+
+func splitSentences(line string) []string {
+	var out []string
+	start := 0
+	for i, r := range line {
+		switch r {
+		case '。', '！', '？', '.', '!', '?':
+			end := i + utf8.RuneLen(r)
+			if r == '.' && end < len(line) && line[end] != ' ' {
+				continue // "e.g", "3.5", an address
+			}
+			out = append(out, strings.TrimSpace(line[start:end]))
+			start = end
+		}
+	}
+	if rest := strings.TrimSpace(line[start:]); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+func dedupe(ns []leakscan.Needle) []leakscan.Needle {
+	seen := map[string]bool{}
+	out := ns[:0]
+	for _, n := range ns {
+		k := leakscan.Normalize(n.Text)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+func dedupeErrors(errs []error) []error {
+	seen := map[string]bool{}
+	var out []error
+	for _, e := range errs {
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func slugOf(key string) string {
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		return key[i+1:]
+	}
+	return key
+}
+

@@ -1,0 +1,371 @@
+package leakscan
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// A stream normalises one text into a window of normalised bytes, each
+// with the span of original bytes it came from and a few flags, and (when
+// it belongs to a Scanner) runs the automaton over that window. The window
+// is reused: once matched, all but the last few bytes (enough for the
+// longest needle and the character before it) are dropped, so memory does
+// not grow with the text.
+//
+// White space and markup are not written as bytes: they become flags on the
+// next byte (fWS, fTag), so a needle key never contains a space and the
+// automaton never sees one; whether white space was allowed where it was
+// found is checked afterwards, on the rare candidate match.
+
+// Flags of a normalised byte.
+const (
+	fRune uint8 = 1 << iota // first byte of a rune
+	fWS                     // white space between this rune and the one before
+	fTag                    // markup (a tag, a comment) between this rune and the one before
+)
+
+// Byte kinds in the fill loop.
+const (
+	kPlain   uint8 = iota // ASCII byte that stands for itself
+	kSpace                // ASCII white space
+	kHigh                 // first byte of a multi-byte (or invalid) UTF-8 sequence
+	kSpecial              // starts a character reference, escape or tag, depending on the mode
+)
+
+// mode says what a stream decodes.
+type mode uint8
+
+const (
+	mEntities mode = 1 << iota // HTML character references
+	mEscapes                   // backslash and percent escapes
+	mTags                      // tags, comments and escaped tags are zero-width
+)
+
+func kindTable(m mode) *[256]uint8 {
+	var t [256]uint8
+	for i := range t {
+		c := byte(i)
+		switch {
+		case c >= utf8.RuneSelf:
+			t[i] = kHigh
+		case isSpaceASCII(c):
+			t[i] = kSpace
+		case c == '&' && m&mEntities != 0, c == '<' && m&mTags != 0,
+			(c == '\\' || c == '%') && m&mEscapes != 0:
+			t[i] = kSpecial
+		}
+	}
+	return &t
+}
+
+// segCap bounds an NFKC segment (a starter and the marks that combine with
+// it); longer runs of marks are cut, as the Unicode stream-safe format does.
+const segCap = 64
+
+// chunk is how many normalised bytes are produced before they are matched.
+const chunk = 32 << 10
+
+// slack is room kept free after the chunk for the output of one step.
+const slack = 1024
+
+type stream struct {
+	sc    *Scanner  // nil when only normalising
+	ctx   *findCtx  // where matches go; nil when only normalising
+	sub   *stream   // scans the inside of tags; nil when tags are off
+	mode  mode
+	kinds *[256]uint8
+	base  int // offset of the text in the original haystack
+
+	// The window of normalised bytes: buf[k] came from original bytes
+	// [start[k], end[k]).
+	buf   []byte
+	start []int
+	end   []int
+	fl    []uint8
+	w     int   // bytes written
+	m     int   // bytes matched
+	pos0  int   // stream position of buf[0]
+	pend  uint8 // flags for the next rune written
+	hist  int   // bytes kept when sliding
+	limit int   // fill stops at this many bytes
+
+	// The NFKC segment being collected.
+	seg      [segCap]byte
+	segN     int
+	segRunes int
+	segRune  rune // first rune of the segment
+	segFast  bool // a single fast rune needs no normalisation
+	segProps norm.Properties
+	segStart int
+	segEnd   int
+	scratch  []byte
+
+	// Matching state.
+	state   uint32
+	waiting []raw // matches waiting for the next rune to check the word boundary
+}
+
+func newStream(sc *Scanner, ctx *findCtx, m mode, hist int) *stream {
+	st := &stream{sc: sc, ctx: ctx, mode: m, kinds: kindTable(m), hist: hist}
+	size := hist + chunk + slack
+	if sc == nil {
+		size = 2 * slack
+	}
+	st.alloc(size)
+	st.limit = size - slack
+	st.scratch = make([]byte, 0, 4*segCap)
+	return st
+}
+
+func (st *stream) alloc(size int) {
+	buf := make([]byte, size)
+	start := make([]int, size)
+	end := make([]int, size)
+	fl := make([]uint8, size)
+	copy(buf, st.buf[:st.w])
+	copy(start, st.start[:st.w])
+	copy(end, st.end[:st.w])
+	copy(fl, st.fl[:st.w])
+	st.buf, st.start, st.end, st.fl = buf, start, end, fl
+}
+
+func (st *stream) reset(base int) {
+	st.base = base
+	st.w, st.m, st.pos0 = 0, 0, 0
+	st.pend = 0
+	st.segN, st.segRunes = 0, 0
+	st.state = 0
+	st.waiting = st.waiting[:0]
+}
+
+// fill normalises text from i until the window is full or the text ends,
+// and returns where it stopped.
+func (st *stream) fill(text []byte, i int) int {
+	kinds := st.kinds
+	n := len(text)
+	for i < n && st.w < st.limit {
+		b := text[i]
+		switch kinds[b] {
+		case kPlain:
+			if st.segN > 0 {
+				st.flushSeg()
+			}
+			if i+1 < n && text[i+1] >= utf8.RuneSelf {
+				// A combining mark may follow: let the segmenter decide.
+				st.addRune(rune(b), i, i+1)
+				i++
+				continue
+			}
+			w := st.w
+			st.buf[w] = lowerASCII[b]
+			st.start[w] = st.base + i
+			st.end[w] = st.base + i + 1
+			st.fl[w] = st.pend | fRune
+			st.pend = 0
+			st.w = w + 1
+			i++
+		case kSpace:
+			if st.segN > 0 {
+				st.flushSeg()
+			}
+			st.pend |= fWS
+			i++
+		case kHigh:
+			r, size := utf8.DecodeRune(text[i:])
+			st.addRune(r, i, i+size)
+			i += size
+		default:
+			i = st.special(text, i)
+		}
+	}
+	return i
+}
+
+// special handles a byte that may start a character reference, an escape
+// or a tag.
+func (st *stream) special(text []byte, i int) int {
+	r1, r2, n := st.decode(text, i)
+	if r1 == '<' && st.mode&mTags != 0 {
+		if j, ok := st.markup(text, i, i+n); ok {
+			return j
+		}
+	}
+	st.addRune(r1, i, i+n)
+	if r2 != noRune {
+		st.addRune(r2, i, i+n)
+	}
+	return i + n
+}
+
+// decode reads one (possibly escaped) character at text[i].
+func (st *stream) decode(text []byte, i int) (r1, r2 rune, n int) {
+	b := text[i]
+	switch {
+	case b == '&' && st.mode&mEntities != 0:
+		if r1, r2, n, ok := entity(text, i); ok {
+			if r1 == '&' && r2 == noRune && i+n < len(text) && (text[i+n] == '#' || isASCIIAlnum(text[i+n])) {
+				// Double escaped, as in "&amp;#39;" from a template
+				// escaping what was already escaped.
+				if s1, s2, m, ok := entity(text, i+n); ok {
+					return s1, s2, n + m
+				}
+			}
+			return r1, r2, n
+		}
+	case b == '\\' && st.mode&mEscapes != 0:
+		if r, n, ok := backslash(text, i); ok {
+			return r, noRune, n
+		}
+	case b == '%' && st.mode&mEscapes != 0:
+		if r, n, ok := percent(text, i); ok {
+			return r, noRune, n
+		}
+	}
+	if b < utf8.RuneSelf {
+		return rune(b), noRune, 1
+	}
+	r, size := utf8.DecodeRune(text[i:])
+	return r, noRune, size
+}
+
+// addRune adds a rune to the NFKC segment, first writing out the segment
+// before it when the rune cannot combine with it.
+func (st *stream) addRune(r rune, start, end int) {
+	var enc [utf8.UTFMax]byte
+	n := utf8.EncodeRune(enc[:], r)
+	fast := r < utf8.RuneSelf || isFastCJK(r)
+	var p norm.Properties
+	boundary := true
+	if !fast {
+		p = norm.NFKC.Properties(enc[:n])
+		boundary = p.BoundaryBefore()
+	}
+	if st.segN > 0 && (boundary || st.segN+n > segCap) {
+		st.flushSeg()
+	}
+	if st.segN == 0 {
+		st.segStart, st.segRune, st.segFast, st.segProps = start, r, fast, p
+	}
+	copy(st.seg[st.segN:], enc[:n])
+	st.segN += n
+	st.segRunes++
+	st.segEnd = end
+}
+
+// flushSeg normalises the collected segment and writes it out.
+func (st *stream) flushSeg() {
+	start, end := st.segStart, st.segEnd
+	n := st.segN
+	st.segN = 0
+	if st.segRunes == 1 && (st.segFast || st.segProps.Decomposition() == nil) {
+		// One rune without a decomposition is its own NFKC.
+		st.segRunes = 0
+		if r := st.segRune; r >= utf8.RuneSelf && isFastCJK(r) {
+			st.put(st.seg[:n], start, end)
+		} else {
+			st.emit(r, start, end)
+		}
+		return
+	}
+	st.segRunes = 0
+	out := norm.NFKC.Append(st.scratch[:0], st.seg[:n]...)
+	st.scratch = out[:0]
+	for k := 0; k < len(out); {
+		r, size := utf8.DecodeRune(out[k:])
+		k += size
+		st.emit(r, start, end)
+	}
+}
+
+// emit writes one NFKC-normalised rune: white space becomes a flag,
+// invisible characters vanish, everything else is case folded.
+func (st *stream) emit(r rune, start, end int) {
+	var enc [utf8.UTFMax]byte
+	if r < utf8.RuneSelf {
+		c := byte(r)
+		if isSpaceASCII(c) {
+			st.pend |= fWS
+			return
+		}
+		enc[0] = lowerASCII[c]
+		st.put(enc[:1], start, end)
+		return
+	}
+	if unicode.IsSpace(r) {
+		st.pend |= fWS
+		return
+	}
+	if isZeroWidth(r) {
+		return
+	}
+	r = fold(r)
+	if r == 'ß' {
+		enc[0] = 's'
+		st.put(enc[:1], start, end)
+		st.put(enc[:1], start, end)
+		return
+	}
+	n := utf8.EncodeRune(enc[:], r)
+	st.put(enc[:n], start, end)
+}
+
+// put writes the bytes of one rune.
+func (st *stream) put(p []byte, start, end int) {
+	if st.w+len(p)+8 > len(st.buf) {
+		st.alloc(2 * len(st.buf))
+	}
+	w := st.w
+	for k, c := range p {
+		st.buf[w+k] = c
+		st.start[w+k] = st.base + start
+		st.end[w+k] = st.base + end
+		st.fl[w+k] = 0
+	}
+	st.fl[w] = st.pend | fRune
+	st.pend = 0
+	st.w = w + len(p)
+}
+
+// normalizeKey returns the normal form of s without its spaces, and the
+// byte positions in it that had a space before them.
+func normalizeKey(s string) (key []byte, gaps []int) {
+	st := newStream(nil, nil, 0, 0)
+	text := []byte(s)
+	i := 0
+	for {
+		i = st.fill(text, i)
+		done := i >= len(text)
+		if done && st.segN > 0 {
+			st.flushSeg()
+		}
+		for k := 0; k < st.w; k++ {
+			if st.fl[k]&fWS != 0 && len(key) > 0 {
+				gaps = append(gaps, len(key))
+			}
+			key = append(key, st.buf[k])
+		}
+		st.w = 0
+		if done {
+			return key, gaps
+		}
+	}
+}
+
+// Normalize returns the normal form used for matching: NFKC, case folded,
+// invisible characters dropped, every run of white space one space, no
+// leading or trailing space. Needles with the same normal form match the
+// same texts.
+func Normalize(s string) string {
+	key, gaps := normalizeKey(s)
+	out := make([]byte, 0, len(key)+len(gaps))
+	last := 0
+	for _, g := range gaps {
+		out = append(out, key[last:g]...)
+		out = append(out, ' ')
+		last = g
+	}
+	out = append(out, key[last:]...)
+	return string(out)
+}

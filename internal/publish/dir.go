@@ -1,0 +1,112 @@
+package publish
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Dir is a Target that builds the site in a fresh folder beside the
+// destination and swaps it in only on Commit, so that a failed or killed build
+// leaves the previous output exactly as it was, and a successful one leaves no
+// stale file behind (a withdrawn story disappears with the old folder).
+type Dir struct {
+	dest, tmp string
+	mu        sync.Mutex
+	made      map[string]bool
+}
+
+// tempMarker names the work folders; the next build removes any left by a
+// build that was killed.
+const tempMarker = ".kakehashi-tmp-"
+
+// NewDir prepares a fresh work folder beside dest.
+func NewDir(dest string) (*Dir, error) {
+	dest, err := filepath.Abs(dest)
+	if err != nil {
+		return nil, err
+	}
+	parent, base := filepath.Split(dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	if err := removeLeftovers(parent, base); err != nil {
+		return nil, err
+	}
+	var r [6]byte
+	_, _ = rand.Read(r[:])
+	tmp := filepath.Join(parent, "."+base+tempMarker+hex.EncodeToString(r[:]))
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("create work folder: %w", err)
+	}
+	return &Dir{dest: dest, tmp: tmp, made: map[string]bool{".": true}}, nil
+}
+
+func removeLeftovers(parent, base string) error {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+base+tempMarker) {
+			if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {
+				return fmt.Errorf("remove leftover work folder: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// Put writes one file into the work folder.
+func (d *Dir) Put(rel string, data []byte) error {
+	if err := CheckPath(rel); err != nil {
+		return err
+	}
+	full := filepath.Join(d.tmp, filepath.FromSlash(rel))
+	dir := filepath.Dir(full)
+	d.mu.Lock()
+	known := d.made[dir]
+	d.mu.Unlock()
+	if !known {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		d.mu.Lock()
+		d.made[dir] = true
+		d.mu.Unlock()
+	}
+	return os.WriteFile(full, data, 0o644)
+}
+
+// Commit makes the work folder the destination.
+func (d *Dir) Commit() error {
+	if _, err := os.Lstat(d.dest); errors.Is(err, os.ErrNotExist) {
+		return os.Rename(d.tmp, d.dest)
+	}
+	if err := exchange(d.tmp, d.dest); err == nil {
+		// d.tmp now holds the previous output.
+		return os.RemoveAll(d.tmp)
+	}
+	// No atomic exchange here: move the old output aside first. A crash between
+	// the two renames leaves it in a work folder that the next build cleans up.
+	old := d.tmp + "-old"
+	if err := os.Rename(d.dest, old); err != nil {
+		return fmt.Errorf("move previous output aside: %w", err)
+	}
+	if err := os.Rename(d.tmp, d.dest); err != nil {
+		_ = os.Rename(old, d.dest)
+		return fmt.Errorf("swap in new output: %w", err)
+	}
+	return os.RemoveAll(old)
+}
+
+// Abort removes the work folder, leaving the destination untouched.
+func (d *Dir) Abort() error { return os.RemoveAll(d.tmp) }
+
+// Path is the work folder (for scanning the output before Commit).
+func (d *Dir) Path() string { return d.tmp }

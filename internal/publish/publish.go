@@ -1,0 +1,168 @@
+// Package publish is the one write funnel: every output file passes through
+// Funnel.Write, so minification, image metadata stripping and the leak scan
+// cannot be bypassed, and every file lands in a Target that only becomes the
+// published site when the whole build succeeded.
+package publish
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+
+	"kakehashi/internal/imagemeta"
+	"kakehashi/internal/leakscan"
+)
+
+// Target receives finished files. Put must be safe for concurrent use.
+type Target interface {
+	Put(rel string, data []byte) error
+}
+
+// Funnel prepares files and hands them to a Target; safe for concurrent use.
+type Funnel struct {
+	target Target
+	min    *minify.M
+	scan   *leakscan.Scanner
+	html   *leakscan.Scanner
+
+	mu      sync.Mutex
+	written map[string]bool
+}
+
+// Option configures a Funnel.
+type Option func(*Funnel)
+
+// WithoutMinify writes text files as rendered (for debugging templates).
+func WithoutMinify() Option { return func(f *Funnel) { f.min = nil } }
+
+// WithLeakScan makes every text file be scanned for the needles before it is
+// written; a finding fails the write.
+func WithLeakScan(needles []leakscan.Needle) Option {
+	return func(f *Funnel) {
+		f.scan = leakscan.New(needles)
+		f.html = leakscan.New(needles, leakscan.WithHTML())
+	}
+}
+
+// New returns a Funnel writing to target.
+func New(target Target, opts ...Option) *Funnel {
+	f := &Funnel{target: target, min: newMinifier(), written: map[string]bool{}}
+	for _, o := range opts {
+		o(f)
+	}
+	return f
+}
+
+func newMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	m.AddFunc("application/json", json.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFunc("application/xml", xml.Minify)
+	return m
+}
+
+var mediaTypes = map[string]string{
+	".html": "text/html", ".htm": "text/html",
+	".css": "text/css", ".js": "application/javascript", ".mjs": "application/javascript",
+	".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml",
+}
+
+// textTypes are scanned for leaks; with the media types above they cover
+// everything a browser or a crawler reads as text.
+var textTypes = map[string]bool{".txt": true, ".md": true, ".csv": true, ".webmanifest": true, ".map": true}
+
+// Write prepares one file and hands it to the target. rel is the slash path
+// under the output root.
+func (f *Funnel) Write(rel string, data []byte) error {
+	if err := CheckPath(rel); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	dup := f.written[rel]
+	f.written[rel] = true
+	f.mu.Unlock()
+	if dup {
+		return fmt.Errorf("%s: written twice in one build: two sources claim the same output file", rel)
+	}
+	ext := strings.ToLower(path.Ext(rel))
+	if mt, ok := mediaTypes[ext]; ok && f.min != nil {
+		out, err := f.min.Bytes(mt, data)
+		if err != nil {
+			return fmt.Errorf("%s: minify: %w", rel, err)
+		}
+		data = out
+	}
+	if format, ok := imagemeta.FormatOf(rel); ok {
+		out, err := imagemeta.Strip(format, data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rel, err)
+		}
+		data = out
+	} else if _, ok := mediaTypes[ext]; ok || textTypes[ext] {
+		if err := f.checkLeak(rel, ext, data); err != nil {
+			return err
+		}
+	}
+	return f.target.Put(rel, data)
+}
+
+func (f *Funnel) checkLeak(rel, ext string, data []byte) error {
+	if f.scan == nil {
+		return nil
+	}
+	s := f.scan
+	if ext == ".html" || ext == ".htm" || ext == ".xml" || ext == ".svg" {
+		s = f.html
+	}
+	if m, found := s.First(data); found {
+		return &LeakError{File: rel, Line: m.Line, Needle: m.Needle}
+	}
+	return nil
+}
+
+// LeakError is a finding of the leak scan.
+type LeakError struct {
+	File   string
+	Line   int
+	Needle leakscan.Needle
+}
+
+func (e *LeakError) Error() string {
+	return fmt.Sprintf("%s:%d: leak: the %s %q of %s, which is not consented for publication, is in the output; nothing was published", e.File, e.Line, e.Needle.Kind, e.Needle.Text, e.Needle.Owner)
+}
+
+// Written lists the paths written so far, sorted.
+func (f *Funnel) Written() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, 0, len(f.written))
+	for p := range f.written {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CheckPath refuses output paths that could land outside the output folder.
+func CheckPath(rel string) error {
+	switch {
+	case rel == "" || strings.ContainsRune(rel, 0) || strings.Contains(rel, "\\"):
+		return fmt.Errorf("output path %q: empty, or holds a NUL byte or a backslash", rel)
+	case strings.HasPrefix(rel, "/") || path.Clean(rel) != rel || rel == "." || rel == ".." || strings.HasPrefix(rel, "../"):
+		return fmt.Errorf("output path %q is not a clean path inside the output folder", rel)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"time"
+
+	"kakehashi/internal/site"
+)
+
+// feedSize is how many of the newest items a language's feed carries.
+const feedSize = 20
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomAuthor  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel      string `xml:"rel,attr,omitempty"`
+	Href     string `xml:"href,attr"`
+	HrefLang string `xml:"hreflang,attr,omitempty"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	Lang    string     `xml:"xml:lang,attr,omitempty"`
+	Title   string     `xml:"title"`
+	ID      string     `xml:"id"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Summary string     `xml:"summary,omitempty"`
+}
+
+// feed writes the Atom feed of lang. Its updated time is the newest entry's
+// date, never the time of the build, so that identical input gives identical output.
+func (r *Renderer) feed(s *site.Site, b *viewBuilder, lang string) ([]byte, error) {
+	var items []*site.Page
+	for _, p := range s.Pages {
+		if p.Lang == lang && p.Source != nil && !p.Source.IsIndex {
+			items = append(items, p)
+		}
+	}
+	site.SortNewestFirst(items)
+	if len(items) > feedSize {
+		items = items[:feedSize]
+	}
+	f := atomFeed{
+		Lang:    lang,
+		Title:   r.cfg.Title[lang],
+		ID:      r.cfg.BaseURL + lang + "/",
+		Updated: atomTime(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)),
+		Links: []atomLink{
+			{Rel: "self", Href: r.cfg.BaseURL + lang + "/feed.xml"},
+			{Rel: "alternate", Href: r.cfg.BaseURL + lang + "/", HrefLang: lang},
+		},
+		Author: atomAuthor{Name: r.cfg.Title[lang]},
+	}
+	if len(items) > 0 && !items[0].Date.IsZero() {
+		f.Updated = atomTime(items[0].Date)
+	}
+	for _, p := range items {
+		e := atomEntry{
+			Title:   p.Title,
+			ID:      b.permalink(p),
+			Updated: f.Updated,
+			Links:   []atomLink{{Rel: "alternate", Href: b.permalink(p), HrefLang: lang}},
+			Summary: Summarize(lang, b.bodies[b.index[p]].summary),
+		}
+		if !p.Date.IsZero() {
+			e.Updated = atomTime(p.Date)
+		}
+		for _, t := range p.Translations {
+			e.Links = append(e.Links, atomLink{Rel: "alternate", Href: b.permalink(t), HrefLang: t.Lang})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	return marshalXML(f)
+}
+
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+type urlset struct {
+	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	XHTML   string       `xml:"xmlns:xhtml,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc     string      `xml:"loc"`
+	LastMod string      `xml:"lastmod,omitempty"`
+	Alts    []xhtmlLink `xml:"xhtml:link"`
+}
+
+type xhtmlLink struct {
+	Rel      string `xml:"rel,attr"`
+	HrefLang string `xml:"hreflang,attr"`
+	Href     string `xml:"href,attr"`
+}
+
+// sitemap lists every published page with its hreflang alternates (itself
+// included, as search engines expect).
+func (r *Renderer) sitemap(s *site.Site) ([]byte, error) {
+	set := urlset{XHTML: "http://www.w3.org/1999/xhtml"}
+	for _, p := range s.Pages {
+		u := sitemapURL{Loc: r.cfg.BaseURL + p.Path}
+		if !p.Date.IsZero() {
+			u.LastMod = p.Date.Format("2006-01-02")
+		}
+		if len(p.Translations) > 0 {
+			for _, lang := range r.cfg.Languages {
+				t := p
+				if lang != p.Lang {
+					t = p.Translation(lang)
+				}
+				if t != nil {
+					u.Alts = append(u.Alts, xhtmlLink{Rel: "alternate", HrefLang: lang, Href: r.cfg.BaseURL + t.Path})
+				}
+			}
+		}
+		set.URLs = append(set.URLs, u)
+	}
+	return marshalXML(set)
+}
+
+func marshalXML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}

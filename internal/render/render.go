@@ -1,0 +1,230 @@
+// Package render turns the page graph into files: Markdown through goldmark,
+// pages through the theme's html/template files, feeds and the sitemap through
+// encoding/xml. It writes nothing itself: every file goes to a Writer (the
+// publish funnel).
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"runtime"
+	"sort"
+	"sync"
+
+	"kakehashi/internal/config"
+	"kakehashi/internal/markdown"
+	"kakehashi/internal/site"
+)
+
+// Writer receives rendered files (publish.Funnel implements it).
+type Writer interface {
+	Write(rel string, data []byte) error
+}
+
+// Renderer holds the parsed theme; parse it once, use it for many builds.
+type Renderer struct {
+	cfg     *config.Config
+	md      *markdown.Converter
+	pages   map[string]*template.Template // by template name: home, section, talent, ...
+	strings map[string]map[string]string  // lang → key → text
+	workers int
+	extra   []func(*View)
+}
+
+// Option configures a Renderer.
+type Option func(*Renderer)
+
+// WithWorkers bounds the number of pages rendered at once (default GOMAXPROCS).
+func WithWorkers(n int) Option { return func(r *Renderer) { r.workers = max(1, n) } }
+
+// WithViewHook lets a caller decorate every page view (the preview server adds its banners).
+func WithViewHook(f func(*View)) Option { return func(r *Renderer) { r.extra = append(r.extra, f) } }
+
+// pageTemplates are the theme's page kinds; each is parsed together with
+// base.html and partials/*.html.
+var pageTemplates = []string{"home", "section", "talent", "employer", "page", "index", "404"}
+
+// New parses the theme in layouts (a file system whose root holds base.html,
+// partials/, i18n/ and one file per page kind).
+func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
+	r := &Renderer{
+		cfg:     cfg,
+		md:      markdown.New(markdown.WithUnsafe(cfg.Markup.Unsafe)),
+		pages:   map[string]*template.Template{},
+		workers: runtime.GOMAXPROCS(0),
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	var err error
+	if r.strings, err = loadStrings(layouts, cfg.Languages); err != nil {
+		return nil, err
+	}
+	base := template.New("base.html")
+	if base, err = base.ParseFS(layouts, "base.html"); err != nil {
+		return nil, fmt.Errorf("layouts/base.html: %w", err)
+	}
+	if partials, _ := fs.Glob(layouts, "partials/*.html"); len(partials) > 0 {
+		if base, err = base.ParseFS(layouts, partials...); err != nil {
+			return nil, fmt.Errorf("layouts/partials: %w", err)
+		}
+	}
+	for _, name := range pageTemplates {
+		t, err := base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(layouts, name+".html")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("layouts/%s.html: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// Render renders every page of s, the feeds, the sitemap and the root pages to
+// w. Warnings (links dropped because they point at skipped items) are returned
+// sorted, beside any error.
+func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error) {
+	bodies := make([]body, len(s.Pages))
+	index := make(map[*site.Page]int, len(s.Pages))
+	for i, p := range s.Pages {
+		index[p] = i
+	}
+	var warnMu sync.Mutex
+	err = r.parallel(len(s.Pages), func(i int, _ *bytes.Buffer) error {
+		p := s.Pages[i]
+		if p.Source == nil {
+			return nil
+		}
+		res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Links: s})
+		if err != nil {
+			return fmt.Errorf("%s: markdown: %w", p.Source.Path, err)
+		}
+		bodies[i] = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body}
+		if p.Source.Meta.Summary != "" {
+			bodies[i].summary = p.Source.Meta.Summary
+		}
+		if len(res.Dropped) > 0 {
+			warnMu.Lock()
+			for _, f := range res.Dropped {
+				warnings = append(warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
+			}
+			warnMu.Unlock()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(warnings)
+	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index}
+	err = r.parallel(len(s.Pages), func(i int, buf *bytes.Buffer) error {
+		p := s.Pages[i]
+		return r.execute(w, buf, string(p.Kind), p.Path+"index.html", views.page(p))
+	})
+	if err != nil {
+		return warnings, err
+	}
+	var buf bytes.Buffer
+	root := views.root()
+	if err := r.execute(w, &buf, "index", "index.html", root); err != nil {
+		return warnings, err
+	}
+	if err := r.execute(w, &buf, "404", "404.html", root); err != nil {
+		return warnings, err
+	}
+	for _, lang := range r.cfg.Languages {
+		data, err := r.feed(s, views, lang)
+		if err != nil {
+			return warnings, err
+		}
+		if err := w.Write(lang+"/feed.xml", data); err != nil {
+			return warnings, err
+		}
+	}
+	sm, err := r.sitemap(s)
+	if err != nil {
+		return warnings, err
+	}
+	if err := w.Write("sitemap.xml", sm); err != nil {
+		return warnings, err
+	}
+	robots := "User-agent: *\nAllow: /\nSitemap: " + r.cfg.BaseURL + "sitemap.xml\n"
+	return warnings, w.Write("robots.txt", []byte(robots))
+}
+
+func (r *Renderer) execute(w Writer, buf *bytes.Buffer, kind, out string, v *View) error {
+	t := r.pages[kind]
+	if t == nil {
+		return fmt.Errorf("no template for page kind %q", kind)
+	}
+	for _, f := range r.extra {
+		f(v)
+	}
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "base.html", v); err != nil {
+		return fmt.Errorf("layouts/%s.html: rendering %s: %w", kind, out, err)
+	}
+	// The funnel may keep the slice (the memory target does): hand it a copy.
+	return w.Write(out, bytes.Clone(buf.Bytes()))
+}
+
+// parallel runs fn for 0..n-1 on a bounded pool, each worker with its own
+// buffer; the first error stops the hand-out of new work.
+func (r *Renderer) parallel(n int, fn func(i int, buf *bytes.Buffer) error) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		next = make(chan int)
+		stop = make(chan struct{})
+	)
+	for k := 0; k < r.workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for i := range next {
+				if err := fn(i, &buf); err != nil {
+					mu.Lock()
+					if len(errs) == 0 {
+						close(stop)
+					}
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+feed:
+	for i := 0; i < n; i++ {
+		select {
+		case next <- i:
+		case <-stop:
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// body is a page's converted Markdown.
+type body struct {
+	html    template.HTML
+	summary string
+	text    []byte
+}
+
+// T looks up a UI string; a missing key is an error naming key and language.
+func (r *Renderer) T(lang, key string) (string, error) {
+	if s, ok := r.strings[lang][key]; ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("UI string %q is missing for language %s: add it to layouts/i18n/%s.yaml", key, lang, lang)
+}
+

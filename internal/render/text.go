@@ -1,0 +1,86 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+var englishMonths = [...]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// FormatDate writes a date as readers of lang expect: 2023年6月15日, 15 June 2023.
+func FormatDate(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	switch lang {
+	case "ja", "zh":
+		return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+	default:
+		return fmt.Sprintf("%d %s %d", t.Day(), englishMonths[t.Month()-1], t.Year())
+	}
+}
+
+// Reading speeds: Japanese is read by characters, English by words.
+const (
+	japaneseCharsPerMinute = 500
+	englishWordsPerMinute  = 200
+)
+
+// ReadingMinutes estimates the reading time of Markdown text, at least one minute.
+func ReadingMinutes(lang string, text []byte) int {
+	var n, perMinute int
+	if lang == "ja" {
+		for _, r := range string(text) {
+			if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+				n++
+			}
+		}
+		perMinute = japaneseCharsPerMinute
+	} else {
+		n = len(strings.Fields(string(text)))
+		perMinute = englishWordsPerMinute
+	}
+	return max(1, (n+perMinute/2)/perMinute)
+}
+
+// Summary lengths: Japanese counts characters, English words.
+const (
+	summaryRunes = 120
+	summaryWords = 40
+)
+
+// Summarize shortens a summary: at a character count for text in Japanese,
+// at a word boundary otherwise; never mid-character.
+func Summarize(lang, s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if lang == "ja" || hasEastAsian(s) {
+		if utf8.RuneCountInString(s) <= summaryRunes {
+			return s
+		}
+		n := 0
+		for i := range s {
+			if n == summaryRunes {
+				return strings.TrimSpace(s[:i]) + "…"
+			}
+			n++
+		}
+		return s
+	}
+	words := strings.Fields(s)
+	if len(words) <= summaryWords {
+		return s
+	}
+	return strings.TrimRight(strings.Join(words[:summaryWords], " "), ",;:") + "…"
+}
+
+func hasEastAsian(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,251 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"kakehashi/internal/site"
+)
+
+// View is what a page template sees. It is built from consented data only:
+// the real name appears only where consented, record fields (given_by,
+// approved_by) never, and templates have no way to reach the raw front matter.
+type View struct {
+	r *Renderer
+
+	Kind      string
+	Lang      string
+	SiteTitle string
+	// Description is the site's description in this language.
+	Description string
+	Title       string
+	// URL is the page's address from the site root, with the base path ("/en/talents/x/");
+	// Permalink the absolute address.
+	URL       string
+	Permalink string
+	Date      time.Time
+	Content   template.HTML
+	Summary   string
+	// Name is the real name where consented, otherwise the alias.
+	Name     string
+	Role     string
+	Company  string
+	Industry string
+	Skills   []string
+	Photo    *Photo
+	Minutes  int
+	Employer *Card
+	Talents  []Card
+	Pages    []Card
+	// Alternates are the page in every published language, this one included.
+	Alternates []Alt
+	// Switch links to the other languages: the translation where it exists, else that language's home.
+	Switch []Alt
+	// Nav lists this language's sections.
+	Nav     []Link
+	HomeURL string
+	Base    string // the base path, "/" or "/site/"
+	// Languages are the site's home pages, default language first (root pages).
+	Languages []Alt
+	// Draft and Unconsented are set by the preview server only.
+	Draft       bool
+	Unconsented bool
+	// Inject is raw HTML the preview server adds before </body> (never set by build).
+	Inject template.HTML
+}
+
+// Card is a page as listed on another page.
+type Card struct {
+	Kind     string
+	Title    string
+	URL      string
+	Date     time.Time
+	Name     string
+	Role     string
+	Company  string
+	Industry string
+	Summary  string
+	Photo    *Photo
+	// DateISO is for <time datetime>, DateText for readers; both empty without a date.
+	DateISO  string
+	DateText string
+}
+
+// Photo is a published photo.
+type Photo struct {
+	URL string
+	Alt string
+}
+
+// Alt is a page in one language.
+type Alt struct {
+	Lang string
+	// Name is the language's own name ("日本語", "English").
+	Name string
+	URL  string
+	// Permalink is absolute (for hreflang).
+	Permalink string
+	Current   bool
+}
+
+// Link is a titled address.
+type Link struct {
+	Title string
+	URL   string
+}
+
+// T returns the UI string key in the page's language.
+func (v *View) T(key string) (string, error) { return v.r.T(v.Lang, key) }
+
+// FormatDate writes a date the way the page's language does.
+func (v *View) FormatDate(t time.Time) string { return FormatDate(v.Lang, t) }
+
+// ISODate is the machine-readable form for <time datetime>.
+func (v *View) ISODate(t time.Time) string { return t.Format("2006-01-02") }
+
+// TermLabel translates a taxonomy term through site.yaml's terms table.
+func (v *View) TermLabel(term string) string {
+	if l := v.r.cfg.Terms[term][v.Lang]; l != "" {
+		return l
+	}
+	return term
+}
+
+// Asset is the address of a theme file under static/.
+func (v *View) Asset(p string) string { return v.Base + strings.TrimPrefix(p, "/") }
+
+// viewBuilder turns graph pages into views.
+type viewBuilder struct {
+	r      *Renderer
+	s      *site.Site
+	bodies []body
+	index  map[*site.Page]int
+}
+
+func (b *viewBuilder) url(p *site.Page) string { return b.r.cfg.BasePath() + p.Path }
+
+func (b *viewBuilder) permalink(p *site.Page) string { return b.r.cfg.BaseURL + p.Path }
+
+func (b *viewBuilder) card(p *site.Page) Card {
+	c := Card{Kind: string(p.Kind), Title: p.Title, URL: b.url(p), Date: p.Date, Name: p.Name}
+	if src := p.Source; src != nil && !src.IsIndex {
+		c.Role, c.Company, c.Industry = src.Meta.Role, src.Meta.Company, src.Meta.Industry
+	}
+	c.Summary = Summarize(p.Lang, b.bodies[b.index[p]].summary)
+	c.Photo = b.photo(p)
+	if !p.Date.IsZero() {
+		c.DateISO, c.DateText = p.Date.Format("2006-01-02"), FormatDate(p.Lang, p.Date)
+	}
+	return c
+}
+
+func (b *viewBuilder) photo(p *site.Page) *Photo {
+	if p.Photo == nil {
+		return nil
+	}
+	return &Photo{URL: b.r.cfg.BasePath() + p.Photo.Path, Alt: p.Name}
+}
+
+func (b *viewBuilder) page(p *site.Page) *View {
+	cfg := b.r.cfg
+	bd := b.bodies[b.index[p]]
+	v := b.common(p.Lang)
+	v.Kind = string(p.Kind)
+	v.Title = p.Title
+	v.URL = b.url(p)
+	v.Permalink = b.permalink(p)
+	v.Date = p.Date
+	v.Content = bd.html
+	v.Summary = Summarize(p.Lang, bd.summary)
+	v.Name = p.Name
+	v.Photo = b.photo(p)
+	if src := p.Source; src != nil && !src.IsIndex {
+		v.Role, v.Company, v.Industry = src.Meta.Role, src.Meta.Company, src.Meta.Industry
+		v.Skills = src.Meta.Skills
+		v.Minutes = ReadingMinutes(p.Lang, bd.text)
+		v.Draft = p.Consent.Draft
+	}
+	if p.Kind == site.KindHome && v.Title == "" {
+		v.Title = cfg.Title[p.Lang]
+	}
+	if p.Kind == site.KindSection && (p.Source == nil || p.Title == "") {
+		if t, err := b.r.T(p.Lang, "section."+p.Section); err == nil {
+			v.Title = t
+		}
+	}
+	if p.Employer != nil {
+		c := b.card(p.Employer)
+		v.Employer = &c
+	}
+	for _, t := range p.Talents {
+		v.Talents = append(v.Talents, b.card(t))
+	}
+	limit := len(p.Pages)
+	if p.Kind == site.KindHome {
+		limit = min(limit, 12)
+	}
+	for _, c := range p.Pages[:limit] {
+		v.Pages = append(v.Pages, b.card(c))
+	}
+	for _, lang := range cfg.Languages {
+		t := p
+		if lang != p.Lang {
+			t = p.Translation(lang)
+		}
+		if t != nil {
+			v.Alternates = append(v.Alternates, Alt{Lang: lang, Name: b.langName(lang), URL: b.url(t), Permalink: b.permalink(t), Current: t == p})
+		}
+		if lang == p.Lang {
+			continue
+		}
+		target := t
+		if target == nil {
+			target = b.s.Home[lang]
+		}
+		if target != nil {
+			v.Switch = append(v.Switch, Alt{Lang: lang, Name: b.langName(lang), URL: b.url(target), Permalink: b.permalink(target)})
+		}
+	}
+	return v
+}
+
+// common fills what every page in lang shares.
+func (b *viewBuilder) common(lang string) *View {
+	cfg := b.r.cfg
+	v := &View{r: b.r, Lang: lang, SiteTitle: cfg.Title[lang], Description: cfg.Description[lang], Base: cfg.BasePath()}
+	if home := b.s.Home[lang]; home != nil {
+		v.HomeURL = b.url(home)
+	}
+	for _, sec := range b.s.Sections[lang] {
+		title := sec.Title
+		if t, err := b.r.T(lang, "section."+sec.Section); err == nil && (sec.Source == nil || title == "") {
+			title = t
+		}
+		v.Nav = append(v.Nav, Link{Title: title, URL: b.url(sec)})
+	}
+	return v
+}
+
+// root is the view of the pages outside any language: the language entry and 404.
+func (b *viewBuilder) root() *View {
+	cfg := b.r.cfg
+	v := b.common(cfg.DefaultLanguage())
+	v.Kind = "root"
+	v.Title = cfg.Title[cfg.DefaultLanguage()]
+	v.URL = cfg.BasePath()
+	v.Permalink = cfg.BaseURL
+	for _, lang := range cfg.Languages {
+		if home := b.s.Home[lang]; home != nil {
+			v.Languages = append(v.Languages, Alt{Lang: lang, Name: b.langName(lang), URL: b.url(home), Permalink: b.permalink(home)})
+		}
+	}
+	return v
+}
+
+func (b *viewBuilder) langName(lang string) string {
+	if n, err := b.r.T(lang, "language.name"); err == nil {
+		return n
+	}
+	return lang
+}
