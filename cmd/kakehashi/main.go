@@ -30,8 +30,8 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"build":   {"build the site into the output folder", runBuild},
-		"help":    {"show help for a command", runHelp},
+		"build": {"build the site into the output folder", runBuild},
+		"help":  {"show help for a command", runHelp},
 	}
 }
 

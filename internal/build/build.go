@@ -34,6 +34,10 @@ type Options struct {
 	Drafts  bool
 	// Minify is on unless NoMinify.
 	NoMinify bool
+	// Unconsented (preview only) shows skipped items, watermarked, and turns the leak scan off.
+	Unconsented bool
+	// RenderOptions are passed to the renderer (the preview server injects its script).
+	RenderOptions []render.Option
 }
 
 // Result reports what a build did.
@@ -111,25 +115,28 @@ func Into(fsys fs.FS, target publish.Target, opts Options) (*Result, error) {
 		return nil, err
 	}
 	stage("load")
-	s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: opts.Now, Drafts: opts.Drafts}, FS: fsys})
+	s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: opts.Now, Drafts: opts.Drafts}, FS: fsys, Unconsented: opts.Unconsented})
 	if err != nil {
 		return nil, err
 	}
 	res.Site = s
 	res.Warnings = append(res.Warnings, s.Warnings...)
 	stage("graph")
-	fp, err := guard.Check(s)
-	if err != nil {
-		return nil, err
+	var fopts []publish.Option
+	if !opts.Unconsented {
+		fp, err := guard.Check(s)
+		if err != nil {
+			return nil, err
+		}
+		fopts = append(fopts, publish.WithLeakScan(fp.Needles))
 	}
 	stage("guard")
 	themeFS := theme.New(fsys)
 	layouts, _ := fs.Sub(themeFS, "layouts")
-	r, err := render.New(cfg, layouts)
+	r, err := render.New(cfg, layouts, opts.RenderOptions...)
 	if err != nil {
 		return nil, err
 	}
-	fopts := []publish.Option{publish.WithLeakScan(fp.Needles)}
 	if opts.NoMinify {
 		fopts = append(fopts, publish.WithoutMinify())
 	}

@@ -292,4 +292,3 @@ func slugOf(key string) string {
 	}
 	return key
 }
-

@@ -227,4 +227,3 @@ func (r *Renderer) T(lang, key string) (string, error) {
 	}
 	return "", fmt.Errorf("UI string %q is missing for language %s: add it to layouts/i18n/%s.yaml", key, lang, lang)
 }
-

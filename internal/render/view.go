@@ -48,7 +48,7 @@ type View struct {
 	Base    string // the base path, "/" or "/site/"
 	// Languages are the site's home pages, default language first (root pages).
 	Languages []Alt
-	// Draft and Unconsented are set by the preview server only.
+	// Draft and Unconsented can be true only in the preview server (--drafts, --unconsented).
 	Draft       bool
 	Unconsented bool
 	// Inject is raw HTML the preview server adds before </body> (never set by build).
@@ -165,6 +165,7 @@ func (b *viewBuilder) page(p *site.Page) *View {
 		v.Skills = src.Meta.Skills
 		v.Minutes = ReadingMinutes(p.Lang, bd.text)
 		v.Draft = p.Consent.Draft
+		v.Unconsented = p.Unconsented
 	}
 	if p.Kind == site.KindHome && v.Title == "" {
 		v.Title = cfg.Title[p.Lang]

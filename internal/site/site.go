@@ -60,6 +60,9 @@ type Page struct {
 	// Pages are a section's items, newest first; on the home page, the newest of all.
 	Pages []*Page
 	Photo *Photo
+	// Unconsented marks a page that is shown only because the preview server
+	// was asked to show unconsented items (never in a build).
+	Unconsented bool
 }
 
 // Photo is a consented photo: copied once, from Source to Path.
@@ -104,6 +107,9 @@ type Options struct {
 	Consent consent.Options
 	// FS is the site folder, used to check that photos exist and stay inside content/.
 	FS fs.FS
+	// Unconsented includes skipped items as pages marked Unconsented (preview only;
+	// the photo of such a page is still shown only with photo consent).
+	Unconsented bool
 }
 
 // Build decides consent for every source and builds the page graph.
@@ -167,10 +173,13 @@ func (s *Site) add(src *content.Source, opts Options) error {
 		p.Consent = consent.Decide(src.Front, src.Lang, opts.Consent)
 		if !p.Consent.Publish {
 			s.Skipped = append(s.Skipped, Skip{Source: src, File: src.Path, Lang: src.Lang, Reason: p.Consent.Reason})
-			s.unpublished[p.Path] = src.Path
-			return nil
+			if !opts.Unconsented {
+				s.unpublished[p.Path] = src.Path
+				return nil
+			}
+			p.Unconsented = true
 		}
-		if p.Title == "" {
+		if p.Title == "" && !p.Unconsented {
 			return fileerr.Errorf(src.Path, 1, "title is missing: every story needs a title")
 		}
 		p.Name = src.Meta.Alias
@@ -283,7 +292,7 @@ func (s *Site) ref(p *Page, section, slug string) *Page {
 		return t
 	}
 	if file, skipped := s.unpublished[target]; skipped {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: link to %s dropped: it is not published", p.Source.Path, file))
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: cross-reference to %s dropped: it is not published", p.Source.Path, file))
 	} else {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %s %q: no such item in %s/ (%s)", p.Source.Path, map[string]string{SectionTalents: "talents", SectionEmployers: "employer"}[section], slug, section, p.Lang))
 	}

@@ -10,7 +10,7 @@
 // has no spaces between words to rescue the run.
 //
 // This package implements the "CommonMark CJK-friendly Amendments"
-// specification by Tatsunori Uchino
+// specification by tats-u
 // (https://github.com/tats-u/markdown-cjk-friendly/blob/main/specification.md),
 // the rule used by markdown-it-cjk-friendly and remark-cjk-friendly. The rule
 // itself lives in flanking.go; the Unicode classes it needs in unicode.go.

@@ -27,26 +27,28 @@ package cjkemph
 // Unicode punctuation character) - the spec amends only the opening half.
 //
 // A "sequence" on the preceding side is one character optionally followed
-// by a non-emoji variation selector (U+FE00–U+FE0E), so for `葛︀**` or
-// `。︁_` we look at the character before the selector: the spec's
-// "second-previous character" rule.
+// by a non-emoji variation selector (U+FE00–U+FE0E). When the character
+// before the run is such a selector, the base character before it decides:
+// `塚` U+FE00 `**` is preceded by a CJK sequence, `。` U+FE01 `_` by a
+// punctuation sequence.
 //
 // Choices where the spec is silent or reads two ways:
 //
 //   - A "CJK ambiguous punctuation sequence" (“ ” ‘ ’ followed by U+FE01,
 //     the fullwidth form) is a "CJK punctuation sequence", not a "non-CJK
 //     punctuation sequence", even though its base character is non-CJK.
-//     Otherwise `**“︁Git”︁**Hub` could not close; this is what the spec's
-//     authors' own implementations do. On the left-flanking side it is
-//     accepted as punctuation, as either reading allows.
+//     Otherwise `**“Git”**Hub`, written with U+FE01 after each quote,
+//     could not close although plain CommonMark closes it; the spec
+//     author's own implementations read it this way too. On the
+//     left-flanking side it counts as punctuation, as either reading allows.
 //   - A variation selector whose base is neither CJK nor punctuation (for
 //     instance one after whitespace, which the spec leaves unspecified) is
 //     an ordinary character, which is how CommonMark sees it too.
 //   - The following side is a single character, as the spec says; a
 //     variation selector after the first inner character does not matter.
 
-// context is what the spec needs to know about one side of a delimiter run.
-type context struct {
+// side is what the spec needs to know about one side of a delimiter run.
+type side struct {
 	space       bool // Unicode whitespace, or start/end of line
 	punct       bool // a Unicode punctuation character or sequence
 	nonCJKPunct bool // a non-CJK punctuation character or sequence
@@ -57,29 +59,29 @@ type context struct {
 // precededBy classifies the text before a delimiter run: prev is the
 // character immediately before it, prev2 the one before that. prev2 is only
 // consulted when prev is a non-emoji variation selector.
-func precededBy(prev, prev2 rune) context {
+func precededBy(prev, prev2 rune) side {
 	switch {
 	case isVariationSelector(prev) && isCJK(prev2):
 		// A CJK sequence; punctuation too if the base is.
-		return context{cjk: true, punct: isPunct(prev2)}
+		return side{cjk: true, punct: isPunct(prev2)}
 	case isVariationSelector(prev) && isPunct(prev2):
-		return context{punct: true, nonCJKPunct: !isCJKAmbiguousPunct(prev2, prev)}
+		return side{punct: true, nonCJKPunct: !isCJKAmbiguousPunct(prev2, prev)}
 	case isIdeographicVariationSelector(prev):
-		return context{ivs: true}
+		return side{ivs: true}
 	}
 	return followedBy(prev)
 }
 
 // followedBy classifies the character after a delimiter run.
-func followedBy(r rune) context {
-	c := context{space: isSpace(r), punct: isPunct(r), cjk: isCJK(r)}
+func followedBy(r rune) side {
+	c := side{space: isSpace(r), punct: isPunct(r), cjk: isCJK(r)}
 	c.nonCJKPunct = c.punct && !c.cjk
 	return c
 }
 
 // leftFlanking reports whether a run between before and after is
 // left-flanking.
-func leftFlanking(before, after context) bool {
+func leftFlanking(before, after side) bool {
 	if after.space {
 		return false
 	}
@@ -93,7 +95,7 @@ func leftFlanking(before, after context) bool {
 
 // rightFlanking reports whether a run between before and after is
 // right-flanking.
-func rightFlanking(before, after context) bool {
+func rightFlanking(before, after side) bool {
 	if before.space {
 		return false
 	}
@@ -104,7 +106,7 @@ func rightFlanking(before, after context) bool {
 }
 
 // canOpenClose applies the flanking rules for delimiter character c.
-func canOpenClose(c byte, before, after context) (canOpen, canClose bool) {
+func canOpenClose(c byte, before, after side) (canOpen, canClose bool) {
 	left := leftFlanking(before, after)
 	right := rightFlanking(before, after)
 	if c == '_' {

@@ -27,7 +27,7 @@ func FuzzEmphasis(f *testing.F) {
 	for _, s := range []string{
 		"**「強調」**です",
 		"*foo**bar**baz*",
-		"大塚︀**(a)** 禰󠄀_(b)_ “︁c”︁~~d~~",
+		"大塚\ufe00**(a)** 禰\U000e0100_(b)_ “\ufe01c”\ufe01~~d~~",
 		"a ~~b~~ c\n\n| *x* |\n| - |\n| _y_ |\n\n[^1]\n\n[^1]: **n**",
 		"\ufe00**(a)**\n> \ufe01_x_\n塚\n\ufe00~~(b)~~",
 		"| 禰\U000e0100*(c)* |\n| - |\n\n- “\ufe01__d__",
