@@ -19,7 +19,14 @@ const maxEntityName = 40
 
 // entity decodes the character reference at text[i] (text[i] == '&').
 func entity(text []byte, i int) (r1, r2 rune, n int, ok bool) {
-	j := i + 1
+	return entityAfter(text, i+1)
+}
+
+// entityAfter decodes a character reference whose '&' stands just before
+// text[i+1]; n counts the '&'. Split out so that the second reference in
+// "&amp;#39;" can be read without an '&' of its own.
+func entityAfter(text []byte, j int) (r1, r2 rune, n int, ok bool) {
+	i := j - 1
 	if j >= len(text) {
 		return 0, noRune, 0, false
 	}
@@ -48,7 +55,7 @@ func entity(text []byte, i int) (r1, r2 rune, n int, ok bool) {
 	j++
 	// Rare names: the html package knows all of HTML5. This allocates, but
 	// only for references outside the common table.
-	raw := string(text[i:j])
+	raw := "&" + string(text[i+1:j])
 	dec := html.UnescapeString(raw)
 	if dec == raw || dec == "" {
 		return 0, noRune, 0, false

@@ -208,8 +208,8 @@ func (st *stream) decode(text []byte, i int) (r1, r2 rune, n int) {
 			if r1 == '&' && r2 == noRune && i+n < len(text) && (text[i+n] == '#' || isASCIIAlnum(text[i+n])) {
 				// Double escaped, as in "&amp;#39;" from a template
 				// escaping what was already escaped.
-				if s1, s2, m, ok := entity(text, i+n); ok {
-					return s1, s2, n + m
+				if s1, s2, m, ok := entityAfter(text, i+n); ok {
+					return s1, s2, n + m - 1
 				}
 			}
 			return r1, r2, n

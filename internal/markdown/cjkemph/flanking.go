@@ -72,7 +72,8 @@ func precededBy(prev, prev2 rune) side {
 	return followedBy(prev)
 }
 
-// followedBy classifies the character after a delimiter run.
+// followedBy classifies the character after a delimiter run, and is how a
+// single preceding character is classified too.
 func followedBy(r rune) side {
 	c := side{space: isSpace(r), punct: isPunct(r), cjk: isCJK(r)}
 	c.nonCJKPunct = c.punct && !c.cjk
