@@ -7,6 +7,7 @@ package guard
 import (
 	"bytes"
 	"errors"
+	"path"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -80,7 +81,9 @@ func Check(s *site.Site) (*Fingerprints, error) {
 				add(KindSentence, sentence)
 			}
 			if len(g.published) == 0 {
-				add(KindSlug, src.Slug)
+				// A slug is often a plain word ("draft", "news"): fingerprint the
+				// address it would have, which only a link to the item contains.
+				add(KindSlug, path.Join(src.Section, src.Slug)+"/")
 				add(KindAlias, src.Meta.Alias)
 				add(KindCompany, src.Meta.Company)
 			}
