@@ -227,9 +227,9 @@ func TestNothingUnconsentedReachesTheOutput(t *testing.T) {
 	if !strings.Contains(acme, `href="/en/talents/ok/"`) {
 		t.Error("employer page does not link its published talent")
 	}
-	// A page in one language switches to the other language's home, not to a 404.
+	// A page in one language switches to the other language's section, not to a 404.
 	jaonly := string(files["ja/talents/jaonly/index.html"])
-	if !strings.Contains(jaonly, `href="/en/" hreflang="en"`) || strings.Contains(jaonly, `hreflang="en" href="https://example.org/en/talents/jaonly/"`) {
+	if !strings.Contains(jaonly, `href="/en/talents/" hreflang="en"`) || strings.Contains(jaonly, `hreflang="en" href="https://example.org/en/talents/jaonly/"`) {
 		t.Error("ja-only page: language switch or alternates wrong")
 	}
 	// Every skip is reported with file and reason.

@@ -19,7 +19,7 @@ const outFlag uint32 = 1 << 31
 const none int32 = -1
 
 // denseBudget bounds the dense table (in cells of 4 bytes).
-const denseBudget = 1 << 21
+var denseBudget = 1 << 21
 
 type automaton struct {
 	class  [256]uint32 // byte → column; 0 for bytes in no key

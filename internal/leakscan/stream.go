@@ -78,8 +78,9 @@ type stream struct {
 	kinds *[256]uint8
 	base  int // offset of the text in the original haystack
 
-	// The window of normalised bytes: buf[k] came from original bytes
-	// [start[k], end[k]).
+	// The window of normalised bytes: the rune starting at buf[k] came
+	// from original bytes starting at start[k]; the rune ending at buf[k]
+	// from original bytes ending at end[k]. Other entries are stale.
 	buf   []byte
 	start []int
 	end   []int
@@ -173,6 +174,24 @@ func (st *stream) fill(text []byte, i int) int {
 			st.pend |= fWS
 			i++
 		case kHigh:
+			if b >= 0xe3 && b <= 0xe9 && i+2 < n && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 {
+				// Most of a Japanese text: a kana or kanji that needs no
+				// work, written straight out unless a mark may follow.
+				if r := rune(b&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f); isFastCJK(r) && boundaryNext(text, i+3) {
+					if st.segN > 0 {
+						st.flushSeg()
+					}
+					w := st.w
+					st.buf[w], st.buf[w+1], st.buf[w+2] = b, text[i+1], text[i+2]
+					st.start[w] = st.base + i
+					st.end[w+2] = st.base + i + 3
+					st.fl[w], st.fl[w+1], st.fl[w+2] = st.pend|fRune, 0, 0
+					st.pend = 0
+					st.w = w + 3
+					i += 3
+					continue
+				}
+			}
 			r, size := utf8.DecodeRune(text[i:])
 			st.addRune(r, i, i+size)
 			i += size
@@ -319,13 +338,32 @@ func (st *stream) put(p []byte, start, end int) {
 	w := st.w
 	for k, c := range p {
 		st.buf[w+k] = c
-		st.start[w+k] = st.base + start
-		st.end[w+k] = st.base + end
 		st.fl[w+k] = 0
 	}
+	// start is only read where a rune starts, end where one ends.
+	st.start[w] = st.base + start
+	st.end[w+len(p)-1] = st.base + end
 	st.fl[w] = st.pend | fRune
 	st.pend = 0
 	st.w = w + len(p)
+}
+
+// boundaryNext reports whether the rune at text[j] surely cannot combine
+// with the rune before it (a cheap test for the common cases; false means
+// "ask the tables").
+func boundaryNext(text []byte, j int) bool {
+	if j >= len(text) || text[j] < utf8.RuneSelf {
+		return true
+	}
+	b := text[j]
+	if b >= 0xe4 && b <= 0xe9 { // U+4000–U+9FFF: ideographs, no marks
+		return true
+	}
+	if b == 0xe3 && j+2 < len(text) {
+		r := rune(b&0x0f)<<12 | rune(text[j+1]&0x3f)<<6 | rune(text[j+2]&0x3f)
+		return isFastCJK(r)
+	}
+	return false
 }
 
 // normalizeKey returns the normal form of s without its spaces, and the

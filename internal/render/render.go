@@ -45,7 +45,7 @@ func WithViewHook(f func(*View)) Option { return func(r *Renderer) { r.extra = a
 
 // pageTemplates are the theme's page kinds; each is parsed together with
 // base.html and partials/*.html.
-var pageTemplates = []string{"home", "section", "talent", "employer", "page", "index", "404"}
+var pageTemplates = []string{"home", "section", "talent", "employer", "page", "terms", "term", "index", "404"}
 
 // New parses the theme in layouts (a file system whose root holds base.html,
 // partials/, i18n/ and one file per page kind).

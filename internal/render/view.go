@@ -13,6 +13,7 @@ import (
 // approved_by) never, and templates have no way to reach the raw front matter.
 type View struct {
 	r *Renderer
+	s *site.Site
 
 	Kind      string
 	Lang      string
@@ -40,6 +41,11 @@ type View struct {
 	Pages    []Card
 	// Alternates are the page in every published language, this one included.
 	Alternates []Alt
+	// XDefault is the hreflang="x-default" address: the default language's
+	// version of the page, or the language entry page when there is none.
+	XDefault string
+	// Taxonomy is set on term pages and taxonomy indexes ("skills").
+	Taxonomy string
 	// Switch links to the other languages: the translation where it exists, else that language's home.
 	Switch []Alt
 	// Nav lists this language's sections.
@@ -70,6 +76,12 @@ type Card struct {
 	// DateISO is for <time datetime>, DateText for readers; both empty without a date.
 	DateISO  string
 	DateText string
+	// Lang is the card's page language; Marker names it ("English", "日本語")
+	// when it differs from the list's language (an untranslated item).
+	Lang   string
+	Marker string
+	// Count is the number of items of a term (on a taxonomy index).
+	Count int
 }
 
 // Photo is a published photo.
@@ -98,6 +110,9 @@ type Link struct {
 // T returns the UI string key in the page's language.
 func (v *View) T(key string) (string, error) { return v.r.T(v.Lang, key) }
 
+// TIn returns the UI string key in lang (for pages that speak every language, like 404).
+func (v *View) TIn(lang, key string) (string, error) { return v.r.T(lang, key) }
+
 // FormatDate writes a date the way the page's language does.
 func (v *View) FormatDate(t time.Time) string { return FormatDate(v.Lang, t) }
 
@@ -105,8 +120,21 @@ func (v *View) FormatDate(t time.Time) string { return FormatDate(v.Lang, t) }
 func (v *View) ISODate(t time.Time) string { return t.Format("2006-01-02") }
 
 // TermLabel translates a taxonomy term through site.yaml's terms table.
-func (v *View) TermLabel(term string) string {
-	if l := v.r.cfg.Terms[term][v.Lang]; l != "" {
+func (v *View) TermLabel(term string) string { return v.r.termLabel(v.Lang, term) }
+
+// TermURL is the address of a term's page in this language ("" if it has none).
+func (v *View) TermURL(taxonomy, term string) string {
+	if p := v.s.TermURL(taxonomy, v.Lang, term); p != "" {
+		return v.Base + p
+	}
+	return ""
+}
+
+func (r *Renderer) termLabel(lang, term string) string {
+	if l := r.cfg.Terms[term][lang]; l != "" {
+		return l
+	}
+	if l := r.cfg.Terms[site.TermSlug(term)][lang]; l != "" {
 		return l
 	}
 	return term
@@ -127,8 +155,16 @@ func (b *viewBuilder) url(p *site.Page) string { return b.r.cfg.BasePath() + p.P
 
 func (b *viewBuilder) permalink(p *site.Page) string { return b.r.cfg.BaseURL + p.Path }
 
-func (b *viewBuilder) card(p *site.Page) Card {
-	c := Card{Kind: string(p.Kind), Title: p.Title, URL: b.url(p), Date: p.Date, Name: p.Name}
+// card shows p in a list of language lang.
+func (b *viewBuilder) card(p *site.Page, lang string) Card {
+	c := Card{Kind: string(p.Kind), Title: p.Title, URL: b.url(p), Date: p.Date, Name: p.Name, Lang: p.Lang}
+	if p.Lang != lang {
+		c.Marker = b.langName(p.Lang)
+	}
+	if p.Kind == site.KindTerm {
+		c.Title = b.r.termLabel(lang, p.Term)
+		c.Count = len(p.Pages)
+	}
 	if src := p.Source; src != nil && !src.IsIndex {
 		c.Role, c.Company, c.Industry = src.Meta.Role, src.Meta.Company, src.Meta.Industry
 	}
@@ -175,19 +211,29 @@ func (b *viewBuilder) page(p *site.Page) *View {
 			v.Title = t
 		}
 	}
+	switch p.Kind {
+	case site.KindTerm:
+		v.Title = b.r.termLabel(p.Lang, p.Term)
+		v.Taxonomy = p.Taxonomy
+	case site.KindTerms:
+		v.Taxonomy = p.Taxonomy
+		if t, err := b.r.T(p.Lang, "taxonomy."+p.Taxonomy); err == nil {
+			v.Title = t
+		}
+	}
 	if p.Employer != nil {
-		c := b.card(p.Employer)
+		c := b.card(p.Employer, p.Lang)
 		v.Employer = &c
 	}
 	for _, t := range p.Talents {
-		v.Talents = append(v.Talents, b.card(t))
+		v.Talents = append(v.Talents, b.card(t, p.Lang))
 	}
 	limit := len(p.Pages)
 	if p.Kind == site.KindHome {
 		limit = min(limit, 12)
 	}
 	for _, c := range p.Pages[:limit] {
-		v.Pages = append(v.Pages, b.card(c))
+		v.Pages = append(v.Pages, b.card(c, p.Lang))
 	}
 	for _, lang := range cfg.Languages {
 		t := p
@@ -196,13 +242,16 @@ func (b *viewBuilder) page(p *site.Page) *View {
 		}
 		if t != nil {
 			v.Alternates = append(v.Alternates, Alt{Lang: lang, Name: b.langName(lang), URL: b.url(t), Permalink: b.permalink(t), Current: t == p})
+			if lang == cfg.DefaultLanguage() {
+				v.XDefault = b.permalink(t)
+			}
 		}
 		if lang == p.Lang {
 			continue
 		}
 		target := t
 		if target == nil {
-			target = b.s.Home[lang]
+			target = b.s.Fallback(p, lang)
 		}
 		if target != nil {
 			v.Switch = append(v.Switch, Alt{Lang: lang, Name: b.langName(lang), URL: b.url(target), Permalink: b.permalink(target)})
@@ -214,7 +263,7 @@ func (b *viewBuilder) page(p *site.Page) *View {
 // common fills what every page in lang shares.
 func (b *viewBuilder) common(lang string) *View {
 	cfg := b.r.cfg
-	v := &View{r: b.r, Lang: lang, SiteTitle: cfg.Title[lang], Description: cfg.Description[lang], Base: cfg.BasePath()}
+	v := &View{r: b.r, s: b.s, XDefault: cfg.BaseURL, Lang: lang, SiteTitle: cfg.Title[lang], Description: cfg.Description[lang], Base: cfg.BasePath()}
 	if home := b.s.Home[lang]; home != nil {
 		v.HomeURL = b.url(home)
 	}

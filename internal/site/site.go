@@ -28,6 +28,9 @@ const (
 	KindTalent   Kind = "talent"
 	KindEmployer Kind = "employer"
 	KindPage     Kind = "page"
+	// KindTerms is a taxonomy's index of terms, KindTerm one term's list.
+	KindTerms Kind = "terms"
+	KindTerm  Kind = "term"
 )
 
 // Sections with their own page kinds.
@@ -60,6 +63,9 @@ type Page struct {
 	// Pages are a section's items, newest first; on the home page, the newest of all.
 	Pages []*Page
 	Photo *Photo
+	// Taxonomy and Term are set on term pages (Term is the term as first written).
+	Taxonomy string
+	Term     string
 	// Unconsented marks a page that is shown only because the preview server
 	// was asked to show unconsented items (never in a build).
 	Unconsented bool
@@ -99,7 +105,9 @@ type Site struct {
 	// unpublished maps the URL path of every skipped item ("en/talents/x/") to its file.
 	unpublished map[string]string
 	items       map[string]map[string]*Page // key → lang → page
-	fsys        fs.FS
+	// files records which languages have a file for each key, published or not.
+	files map[string]map[string]bool
+	fsys  fs.FS
 }
 
 // Options control a build of the graph.
@@ -121,6 +129,7 @@ func Build(cfg *config.Config, sources []*content.Source, opts Options) (*Site, 
 		byPath:      map[string]*Page{},
 		unpublished: map[string]string{},
 		items:       map[string]map[string]*Page{},
+		files:       map[string]map[string]bool{},
 		fsys:        opts.FS,
 	}
 	var errs []error
@@ -134,6 +143,8 @@ func Build(cfg *config.Config, sources []*content.Source, opts Options) (*Site, 
 	}
 	s.addGenerated()
 	s.link()
+	s.addTaxonomies()
+	s.linkTranslations()
 	if err := s.attachPhotos(); err != nil {
 		return nil, err
 	}
@@ -168,6 +179,10 @@ func (s *Site) add(src *content.Source, opts Options) error {
 		}
 		p.Path = path.Join(src.Lang, src.Section, src.Slug) + "/"
 	}
+	if s.files[src.Key] == nil {
+		s.files[src.Key] = map[string]bool{}
+	}
+	s.files[src.Key][src.Lang] = true
 	if !src.IsIndex {
 		// _index files carry the site's own text, not a person's story: they need no consent.
 		p.Consent = consent.Decide(src.Front, src.Lang, opts.Consent)
@@ -235,11 +250,6 @@ func (s *Site) generate(p *Page) {
 // link fills translations, cross-references and section lists.
 func (s *Site) link() {
 	for _, p := range s.Pages {
-		for _, lang := range s.Config.Languages {
-			if t := s.items[p.Key][lang]; t != nil && t != p {
-				p.Translations = append(p.Translations, t)
-			}
-		}
 		switch p.Kind {
 		case KindHome:
 			s.Home[p.Lang] = p
@@ -258,19 +268,88 @@ func (s *Site) link() {
 		}
 	}
 	for _, p := range s.Pages {
-		if p.Kind == KindHome || p.Kind == KindSection {
+		if !p.IsItem() {
 			continue
 		}
-		if sec := s.items[p.Section+"/_index"][p.Lang]; sec != nil {
-			sec.Pages = append(sec.Pages, p)
-		}
-		if home := s.Home[p.Lang]; home != nil {
-			home.Pages = append(home.Pages, p)
+		for _, lang := range s.Config.Languages {
+			if !s.ListedIn(p, lang) {
+				continue
+			}
+			if sec := s.items[p.Section+"/_index"][lang]; sec != nil {
+				sec.Pages = append(sec.Pages, p)
+			}
+			if home := s.Home[lang]; home != nil {
+				home.Pages = append(home.Pages, p)
+			}
 		}
 	}
 	for _, p := range s.Pages {
 		SortNewestFirst(p.Pages)
 	}
+}
+
+// linkTranslations gives every page its published translations.
+func (s *Site) linkTranslations() {
+	for _, p := range s.Pages {
+		p.Translations = p.Translations[:0]
+		for _, lang := range s.Config.Languages {
+			if t := s.items[p.Key][lang]; t != nil && t != p {
+				p.Translations = append(p.Translations, t)
+			}
+		}
+	}
+}
+
+// IsItem reports whether p is a story (talent, employer or plain page), not a list.
+func (p *Page) IsItem() bool {
+	return p.Kind == KindTalent || p.Kind == KindEmployer || p.Kind == KindPage
+}
+
+// ListedIn reports whether item p appears in lang's lists: always in its own
+// language; in another language only when the item has no file at all in that
+// language (an untranslated item, shown with a marker) and its consent does
+// not exclude that language. A translation that exists but is skipped keeps
+// the item out of that language's lists altogether.
+func (s *Site) ListedIn(p *Page, lang string) bool {
+	if p.Lang == lang {
+		return true
+	}
+	if s.files[p.Key][lang] {
+		return false
+	}
+	if p.Consent.Languages != nil && !contains(p.Consent.Languages, lang) {
+		return false
+	}
+	// Of several foreign versions, list only the first in site language order.
+	for _, l := range s.Config.Languages {
+		if l == p.Lang {
+			return true
+		}
+		if l != lang && s.items[p.Key][l] != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Fallback is where p's language switch leads for lang when p has no
+// translation there: the same section in that language, else its home.
+func (s *Site) Fallback(p *Page, lang string) *Page {
+	if p.Section != "" {
+		if sec := s.items[p.Section+"/_index"][lang]; sec != nil {
+			return sec
+		}
+	}
+	return s.Home[lang]
+}
+
+func contains(list []string, v string) bool {
+	for _, e := range list {
+		if e == v {
+			return true
+		}
+	}
+	return false
 }
 
 // SortNewestFirst orders pages by date, newest first, then by path so that the

@@ -38,15 +38,16 @@ func FuzzEmphasis(f *testing.F) {
 	site := []goldmark.Extender{
 		extension.GFM,
 		extension.Footnote,
-		extension.NewCJK(extension.WithEastAsianLineBreaks(), extension.WithEscapedSpace()),
+		extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft), extension.WithEscapedSpace()),
 	}
 	pairs := []struct {
 		name        string
 		plain, ours goldmark.Markdown
 		// validUTF8 replaces invalid UTF-8 before converting: goldmark
-		// v1.8.7's EastAsianLineBreaks renderer panics on a text line of
-		// bare continuation bytes (util.ToRune, cf. yuin/goldmark#597; seeds f2ac605b4f1c3283
-		// and 18e7656e3b913b56), with or without this extension.
+		// v1.8.7's EastAsianLineBreaks renderer panics in util.ToRune on a
+		// text line of bare continuation bytes, with or without this
+		// extension (cf. yuin/goldmark#597; seeds f2ac605b4f1c3283 and
+		// 18e7656e3b913b56).
 		validUTF8 bool
 	}{
 		{"bare", goldmark.New(), goldmark.New(goldmark.WithExtensions(Extension)), false},
