@@ -88,7 +88,11 @@ func (p *Page) sitePath(dest string) (string, bool) {
 	case u.Path == "":
 		return "", false // a fragment on this page
 	default:
-		return strings.TrimPrefix(path.Join("/"+p.Path, u.Path), "/"), true
+		joined := path.Join("/"+p.Path, u.Path)
+		if strings.HasSuffix(u.Path, "/") {
+			joined += "/"
+		}
+		return strings.TrimPrefix(joined, "/"), true
 	}
 }
 

@@ -82,6 +82,7 @@ func New(opts ...Option) *Converter {
 			extension.Footnote,
 			extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft)),
 			cjkemph.Extension,
+			cjkemph.Strikethrough,
 		),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),

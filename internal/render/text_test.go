@@ -1,0 +1,71 @@
+package render
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestFormatDate(t *testing.T) {
+	d := time.Date(2023, 6, 15, 0, 0, 0, 0, time.UTC)
+	tests := []struct{ lang, want string }{
+		{"ja", "2023年6月15日"},
+		{"en", "15 June 2023"},
+	}
+	for _, tt := range tests {
+		if got := FormatDate(tt.lang, d); got != tt.want {
+			t.Errorf("FormatDate(%s) = %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	if FormatDate("ja", time.Time{}) != "" {
+		t.Error("zero date is not empty")
+	}
+}
+
+func TestReadingMinutes(t *testing.T) {
+	// 1,000 Japanese characters (punctuation and spaces not counted) read in two minutes.
+	ja := strings.Repeat("難民として日本に来てから、エンジニアとして働き始めました。", 40) // 26 counted chars × 40 = 1,040
+	en := strings.Repeat("word ", 600)
+	tests := []struct {
+		lang string
+		text string
+		want int
+	}{
+		{"ja", ja, 2},
+		{"en", en, 3},
+		{"en", "short", 1},
+		{"ja", "短い。", 1},
+	}
+	for _, tt := range tests {
+		if got := ReadingMinutes(tt.lang, []byte(tt.text)); got != tt.want {
+			t.Errorf("ReadingMinutes(%s, %d bytes) = %d, want %d", tt.lang, len(tt.text), got, tt.want)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	ja := strings.Repeat("カブールで八年間ネットワークエンジニアとして働いたのち、日本に避難しました。", 5)
+	got := Summarize("ja", ja)
+	if n := utf8.RuneCountInString(got); n != summaryRunes+1 || !strings.HasSuffix(got, "…") {
+		t.Errorf("Japanese summary has %d runes: %q", n, got)
+	}
+	if !utf8.ValidString(got) {
+		t.Error("Japanese summary cut mid-character")
+	}
+	en := strings.Repeat("She spent eight years as a network engineer in Kabul. ", 10)
+	got = Summarize("en", en)
+	if words := strings.Fields(strings.TrimSuffix(got, "…")); len(words) != summaryWords || !strings.HasSuffix(got, "…") {
+		t.Errorf("English summary has %d words: %q", len(words), got)
+	}
+	if !strings.HasPrefix(en, strings.TrimSuffix(got, "…")) {
+		t.Error("English summary is not cut at a word boundary")
+	}
+	if Summarize("en", "Short text.") != "Short text." {
+		t.Error("short text changed")
+	}
+	// Japanese text on an English page is still cut by characters.
+	if got := Summarize("en", ja); utf8.RuneCountInString(got) != summaryRunes+1 {
+		t.Errorf("Japanese text in English list: %q", got)
+	}
+}

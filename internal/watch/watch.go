@@ -1,0 +1,489 @@
+package watch
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Option configures a Watcher.
+type Option func(*config)
+
+type config struct {
+	debounce   time.Duration // quiet time after the last event before a batch is handed out
+	removeWait time.Duration // quiet time when every pending change is a removal (delete-then-create saves)
+	maxWait    time.Duration // longest a change waits for the burst around it to end
+	poll       bool          // poll from the start
+	pollEvery  time.Duration // scan interval when polling
+	verify     time.Duration // scan interval checking that events arrive (0: never)
+	grace      time.Duration // how long a change found by a scan may wait for its event
+	warn       func(string)
+
+	limitFile  string // the inotify watch limit (tests point it elsewhere)
+	dropEvents bool   // tests: behave as if no event ever arrived
+}
+
+// WithDebounce sets the quiet time after the last event of a burst before the
+// burst is handed out as one batch (default 30ms).
+func WithDebounce(d time.Duration) Option { return func(c *config) { c.debounce = d } }
+
+// WithPoll makes the watcher poll every interval instead of waiting for file
+// events (--poll: network and VM-shared folders). Zero keeps the default (500ms).
+func WithPoll(interval time.Duration) Option {
+	return func(c *config) {
+		c.poll = true
+		if interval > 0 {
+			c.pollEvery = interval
+		}
+	}
+}
+
+// WithVerify sets how often a background scan checks that file events arrive;
+// when it finds a change no event reported, the watcher falls back to polling.
+// Zero turns the check off. Default 2s (longer on large sites).
+func WithVerify(interval time.Duration) Option { return func(c *config) { c.verify = interval } }
+
+// WithWarnings receives warnings: the inotify limit is near, events do not arrive, polling started.
+func WithWarnings(f func(msg string)) Option { return func(c *config) { c.warn = f } }
+
+// Watcher reports changes under one site folder. Create it with New, read
+// batches from Changes, stop it with Close.
+type Watcher struct {
+	root string
+	cfg  config
+	fsw  *fsnotify.Watcher
+
+	out     chan []Change
+	scans   chan []Change
+	wake    chan struct{}
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
+	polling atomic.Bool
+	folders atomic.Int64
+
+	// Owned by the loop goroutine.
+	pending  map[string]pend
+	seen     map[string]time.Time // last event per path
+	suspects map[string]time.Time // changes a scan found without an event, by deadline
+	lastScan time.Time
+}
+
+type pend struct {
+	c    Change
+	gone bool
+}
+
+// New starts watching the site folder root: site.yaml and content/, layouts/
+// and static/ recursively. Every change made after New returns is reported.
+func New(root string, opts ...Option) (*Watcher, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := os.Stat(abs); err != nil {
+		return nil, err
+	} else if !info.IsDir() {
+		return nil, fmt.Errorf("watch %s: not a folder", root)
+	}
+	w := &Watcher{
+		root: abs,
+		cfg: config{
+			debounce: 30 * time.Millisecond, removeWait: 150 * time.Millisecond, maxWait: 500 * time.Millisecond,
+			pollEvery: 500 * time.Millisecond, verify: 2 * time.Second, grace: time.Second,
+			warn: func(string) {}, limitFile: limitFile,
+		},
+		out:      make(chan []Change),
+		scans:    make(chan []Change),
+		wake:     make(chan struct{}, 1),
+		stop:     make(chan struct{}),
+		pending:  map[string]pend{},
+		seen:     map[string]time.Time{},
+		suspects: map[string]time.Time{},
+	}
+	for _, o := range opts {
+		o(&w.cfg)
+	}
+	if w.cfg.poll {
+		w.polling.Store(true)
+	}
+	if !w.polling.Load() {
+		if name, remote := remoteFS(abs); remote {
+			w.startPolling(fmt.Sprintf("watch: %s is on %s, where changes made elsewhere send no file events", root, name))
+		}
+	}
+	if !w.polling.Load() {
+		w.startNotify()
+	}
+	base, dirs := scan(abs)
+	w.folders.Store(int64(len(dirs)))
+	if perFileHandles && !w.polling.Load() && len(base) > 2000 {
+		w.stopNotify(fmt.Sprintf("watch: %d files would each need an open file handle on this system", len(base)))
+	}
+	w.lastScan = time.Now()
+	w.wg.Add(2)
+	go w.loop()
+	go w.scanner(base)
+	return w, nil
+}
+
+// Changes delivers batches of changes, sorted by path, each batch after the
+// burst of events around it has ended. Changes that happen while the reader is
+// busy are kept and delivered together: none is lost. Closed by Close.
+func (w *Watcher) Changes() <-chan []Change { return w.out }
+
+// Polling reports whether the watcher polls instead of receiving events.
+func (w *Watcher) Polling() bool { return w.polling.Load() }
+
+// Folders is the number of folders watched (one watch each; files need none).
+func (w *Watcher) Folders() int { return int(w.folders.Load()) }
+
+// Close stops watching and closes Changes.
+func (w *Watcher) Close() error {
+	w.once.Do(func() { close(w.stop) })
+	w.wg.Wait()
+	if w.fsw != nil {
+		return w.fsw.Close()
+	}
+	return nil
+}
+
+// startNotify sets up the event watcher on every folder, or polls when it cannot.
+func (w *Watcher) startNotify() {
+	fsw, err := fsnotify.NewWatcher()
+	if err != nil {
+		w.startPolling(fmt.Sprintf("watch: file events are not available (%v)", err))
+		return
+	}
+	w.fsw = fsw
+	_, dirs := scan(w.root)
+	if limit := readLimit(w.cfg.limitFile); limit > 0 {
+		used := watchesInUse()
+		if used+len(dirs) > limit {
+			w.stopNotify(fmt.Sprintf("watch: this site needs %d folder watches but %d of the inotify limit of %d are in use; raise it with: sudo sysctl fs.inotify.max_user_watches=524288", len(dirs), used, limit))
+			return
+		}
+		if (used+len(dirs))*10 > limit*9 {
+			w.cfg.warn(fmt.Sprintf("watch: the inotify watch limit is near: this site needs %d folder watches, %d of the limit of %d are in use; raise it with: sudo sysctl fs.inotify.max_user_watches=524288", len(dirs), used, limit))
+		}
+	}
+	for _, d := range dirs {
+		if !w.addWatch(d) {
+			return
+		}
+	}
+}
+
+// addWatch watches one folder; it reports false when the watcher fell back to polling.
+func (w *Watcher) addWatch(dir string) bool {
+	if w.fsw == nil || w.polling.Load() {
+		return false
+	}
+	err := w.fsw.Add(dir)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, syscall.ENOSPC):
+		w.stopNotify(fmt.Sprintf("watch: the inotify watch limit (%s) is reached", w.cfg.limitFile))
+		return false
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		w.stopNotify("watch: out of file handles for file events")
+		return false
+	}
+	return true // the folder vanished meanwhile: its removal is an event of its parent
+}
+
+// stopNotify closes the event watcher and polls instead.
+func (w *Watcher) stopNotify(reason string) {
+	w.startPolling(reason)
+	if w.fsw != nil {
+		go w.fsw.Close() // its channels close; the loop stops reading them
+	}
+}
+
+func (w *Watcher) startPolling(reason string) {
+	if w.polling.Swap(true) {
+		return
+	}
+	w.cfg.warn(fmt.Sprintf("%s; polling every %v instead", reason, w.cfg.pollEvery))
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// loop merges events and scan results into batches and hands them out.
+func (w *Watcher) loop() {
+	defer w.wg.Done()
+	defer close(w.out)
+	var events <-chan fsnotify.Event
+	var errs <-chan error
+	if w.fsw != nil && !w.polling.Load() {
+		events, errs = w.fsw.Events, w.fsw.Errors
+	}
+	quiet := time.NewTimer(time.Hour)
+	quiet.Stop()
+	suspect := time.NewTimer(time.Hour)
+	suspect.Stop()
+	var first time.Time
+	ready := false
+	// arm restarts the quiet time after a new change.
+	arm := func() {
+		now := time.Now()
+		if first.IsZero() {
+			first = now
+		}
+		wait := w.cfg.debounce
+		if w.allGone() {
+			wait = max(wait, w.cfg.removeWait)
+		}
+		deadline := min(now.Add(wait), first.Add(w.cfg.maxWait))
+		ready = false
+		if d := deadline.Sub(now); d > 0 {
+			quiet.Reset(d)
+		} else {
+			ready = true
+		}
+	}
+	for {
+		var out chan<- []Change
+		var batch []Change
+		if ready && len(w.pending) > 0 {
+			out, batch = w.out, w.batch()
+		}
+		if w.polling.Load() {
+			events, errs = nil, nil
+		}
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			if w.event(ev) {
+				arm()
+			}
+		case err, ok := <-errs:
+			if !ok {
+				errs = nil
+				continue
+			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				w.cfg.warn("watch: too many changes at once: some events were lost; rebuilding everything")
+				w.add(Change{Kind: Rescan, Path: "."}, false)
+				for _, top := range []string{"content", "layouts", "static"} {
+					w.addTree(filepath.Join(w.root, top), false)
+				}
+				arm()
+			} else {
+				w.cfg.warn("watch: " + err.Error())
+			}
+		case changes := <-w.scans:
+			if w.scanned(changes) {
+				arm()
+			}
+			if len(w.suspects) > 0 {
+				suspect.Reset(w.cfg.grace)
+			}
+		case <-suspect.C:
+			if w.checkSuspects() {
+				arm()
+			}
+		case <-quiet.C:
+			ready = true
+		case out <- batch:
+			clear(w.pending)
+			first, ready = time.Time{}, false
+		case <-w.stop:
+			return
+		}
+	}
+}
+
+// event handles one file event; it reports whether a change is pending because of it.
+func (w *Watcher) event(ev fsnotify.Event) bool {
+	if w.cfg.dropEvents {
+		return false
+	}
+	c, ok := Classify(w.root, ev.Name)
+	if !ok {
+		return false
+	}
+	w.seen[c.Path] = time.Now()
+	for p := range w.suspects {
+		if under(p, c.Path) {
+			delete(w.suspects, p)
+		}
+	}
+	info, err := os.Lstat(ev.Name)
+	if ev.Has(fsnotify.Create) && err == nil && info.IsDir() {
+		w.addTree(ev.Name, true)
+	}
+	w.add(c, err != nil)
+	return true
+}
+
+// addTree watches a folder created after start and everything in it. With
+// synth, the files already in it are reported: they may have been written
+// before the watch was in place.
+func (w *Watcher) addTree(dir string, synth bool) {
+	t := tree{}
+	var dirs []string
+	walkDir(w.root, dir, t, &dirs)
+	for _, d := range dirs {
+		if !w.addWatch(d) {
+			break
+		}
+	}
+	w.folders.Store(int64(len(w.fswList()) + 0))
+	if !synth {
+		return
+	}
+	now := time.Now()
+	for p := range t {
+		if c, ok := Classify(w.root, filepath.Join(w.root, filepath.FromSlash(p))); ok {
+			w.seen[c.Path] = now
+			w.add(c, false)
+		}
+	}
+}
+
+func (w *Watcher) fswList() []string {
+	if w.fsw == nil || w.polling.Load() {
+		return nil
+	}
+	return w.fsw.WatchList()
+}
+
+func (w *Watcher) add(c Change, gone bool) {
+	w.pending[c.Path] = pend{c: c, gone: gone}
+}
+
+func (w *Watcher) allGone() bool {
+	for _, p := range w.pending {
+		if !p.gone {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *Watcher) batch() []Change {
+	out := make([]Change, 0, len(w.pending))
+	for _, p := range w.pending {
+		out = append(out, p.c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// scanned takes a scan's findings: while polling they are the changes; while
+// receiving events they check that every change had its event.
+func (w *Watcher) scanned(changes []Change) bool {
+	now := time.Now()
+	since := w.lastScan.Add(-time.Second)
+	w.lastScan = now
+	for p, t := range w.seen {
+		if now.Sub(t) > time.Minute {
+			delete(w.seen, p)
+		}
+	}
+	if w.polling.Load() {
+		for _, c := range changes {
+			_, err := os.Lstat(filepath.Join(w.root, filepath.FromSlash(c.Path)))
+			w.add(c, err != nil)
+		}
+		return len(changes) > 0
+	}
+	for _, c := range changes {
+		if !w.explained(c.Path, since) {
+			w.suspects[c.Path] = now.Add(w.cfg.grace)
+		}
+	}
+	return false
+}
+
+// explained reports whether an event for p, or for a folder above it, arrived after since.
+func (w *Watcher) explained(p string, since time.Time) bool {
+	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
+		if t, ok := w.seen[q]; ok && t.After(since) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSuspects falls back to polling when a change found by a scan never got its event.
+func (w *Watcher) checkSuspects() bool {
+	now := time.Now()
+	var late []string
+	for p, deadline := range w.suspects {
+		if !now.Before(deadline) {
+			late = append(late, p)
+		}
+	}
+	if len(late) == 0 {
+		return false
+	}
+	sort.Strings(late)
+	w.stopNotify(fmt.Sprintf("watch: %s changed but no file event arrived (a network or VM-shared folder?)", late[0]))
+	for p := range w.suspects {
+		c, ok := Classify(w.root, filepath.Join(w.root, filepath.FromSlash(p)))
+		if ok {
+			_, err := os.Lstat(filepath.Join(w.root, filepath.FromSlash(p)))
+			w.add(c, err != nil)
+		}
+	}
+	clear(w.suspects)
+	return true
+}
+
+// scanner scans the site folder: often while polling, now and then to check
+// that events arrive. The interval grows with the time a scan takes, so a
+// large site does not keep a core busy.
+func (w *Watcher) scanner(prev tree) {
+	defer w.wg.Done()
+	var took time.Duration
+	for {
+		var tick <-chan time.Time
+		if w.polling.Load() {
+			tick = time.After(max(w.cfg.pollEvery, 10*took))
+		} else if w.cfg.verify > 0 {
+			tick = time.After(max(w.cfg.verify, 50*took))
+		}
+		select {
+		case <-tick:
+		case <-w.wake:
+			continue
+		case <-w.stop:
+			return
+		}
+		start := time.Now()
+		cur, dirs := scan(w.root)
+		took = time.Since(start)
+		if w.polling.Load() {
+			w.folders.Store(int64(len(dirs)))
+		}
+		changes := diff(w.root, prev, cur)
+		prev = cur
+		select {
+		case w.scans <- changes:
+		case <-w.stop:
+			return
+		}
+	}
+}
+
+// under reports whether p is dir or inside it (slash paths).
+func under(p, dir string) bool {
+	return p == dir || len(p) > len(dir) && p[len(dir)] == '/' && p[:len(dir)] == dir
+}
