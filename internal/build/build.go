@@ -132,8 +132,7 @@ func Into(fsys fs.FS, target publish.Target, opts Options) (*Result, error) {
 	}
 	stage("guard")
 	themeFS := theme.New(fsys)
-	layouts, _ := fs.Sub(themeFS, "layouts")
-	r, err := render.New(cfg, layouts, opts.RenderOptions...)
+	r, err := render.New(cfg, themeFS.Sub("layouts"), opts.RenderOptions...)
 	if err != nil {
 		return nil, err
 	}
@@ -175,11 +174,8 @@ func Into(fsys fs.FS, target publish.Target, opts Options) (*Result, error) {
 }
 
 // copyStatic sends every file of static/ (the site's over the theme's) through the funnel.
-func copyStatic(themeFS fs.FS, funnel *publish.Funnel) error {
-	static, err := fs.Sub(themeFS, "static")
-	if err != nil {
-		return err
-	}
+func copyStatic(themeFS *theme.Overlay, funnel *publish.Funnel) error {
+	static := themeFS.Sub("static")
 	return fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "." {

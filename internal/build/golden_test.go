@@ -18,11 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // accept a change, then read the diff before committing it).
 func TestGoldenPages(t *testing.T) {
 	src := writeSite(t, siteFiles)
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Run(build.Options{Source: src, Destination: dest, Now: now, NoMinify: true}); err != nil {
-		t.Fatal(err)
-	}
-	pages := []string{
+	checkGolden(t, src, "", []string{
 		"index.html",
 		"404.html",
 		"ja/index.html",
@@ -34,6 +30,29 @@ func TestGoldenPages(t *testing.T) {
 		"en/employers/acme/index.html",
 		"en/feed.xml",
 		"sitemap.xml",
+	})
+}
+
+// TestGoldenSampleSite covers every page kind in both languages on the sample
+// site in the repository root.
+func TestGoldenSampleSite(t *testing.T) {
+	var pages []string
+	for _, lang := range []string{"ja", "en"} {
+		for _, p := range []string{"index.html", "talents/index.html", "talents/farida-n/index.html", "talents/thiha-a/index.html",
+			"employers/index.html", "employers/yuzuakari-care/index.html", "about/organisation/index.html",
+			"skills/index.html", "skills/networking/index.html", "industry/care/index.html", "feed.xml"} {
+			pages = append(pages, lang+"/"+p)
+		}
+	}
+	pages = append(pages, "ja/talents/samuel-n/index.html", "ja/talents/yulia-m/index.html")
+	checkGolden(t, "../..", "sample_", pages)
+}
+
+func checkGolden(t *testing.T, src, prefix string, pages []string) {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Run(build.Options{Source: src, Destination: dest, Now: now, NoMinify: true}); err != nil {
+		t.Fatal(err)
 	}
 	for _, page := range pages {
 		t.Run(page, func(t *testing.T) {
@@ -41,7 +60,7 @@ func TestGoldenPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", strings.ReplaceAll(page, "/", "_"))
+			golden := filepath.Join("testdata", "golden", prefix+strings.ReplaceAll(page, "/", "_"))
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 					t.Fatal(err)

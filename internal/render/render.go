@@ -227,3 +227,13 @@ func (r *Renderer) T(lang, key string) (string, error) {
 	}
 	return "", fmt.Errorf("UI string %q is missing for language %s: add it to layouts/i18n/%s.yaml", key, lang, lang)
 }
+
+// Keys lists the UI string keys of lang, sorted.
+func (r *Renderer) Keys(lang string) []string {
+	keys := make([]string, 0, len(r.strings[lang]))
+	for k := range r.strings[lang] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -10,14 +10,27 @@ import (
 	"kakehashi/internal/fileerr"
 )
 
-// loadStrings reads layouts/i18n/<lang>.yaml for every language. The theme
-// file system is already an overlay (site over embedded); a site that wants to
-// change one string copies the file.
+// layered is a theme file system that can return every layer of a file
+// (theme.Overlay): the site's string table then overrides the theme's key by
+// key instead of replacing it.
+type layered interface {
+	ReadLayers(name string) ([][]byte, error)
+}
+
+// loadStrings reads layouts/i18n/<lang>.yaml for every language.
 func loadStrings(layouts fs.FS, langs []string) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
 	for _, lang := range langs {
 		name := "i18n/" + lang + ".yaml"
-		data, err := fs.ReadFile(layouts, name)
+		var layers [][]byte
+		var err error
+		if l, ok := layouts.(layered); ok {
+			layers, err = l.ReadLayers(name)
+		} else {
+			var data []byte
+			data, err = fs.ReadFile(layouts, name)
+			layers = [][]byte{data}
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("layouts/%s: missing: every language needs its UI strings", name)
 		}
@@ -25,8 +38,10 @@ func loadStrings(layouts fs.FS, langs []string) (map[string]map[string]string, e
 			return nil, err
 		}
 		m := map[string]string{}
-		if err := yaml.Unmarshal(data, &m); err != nil {
-			return nil, fileerr.FromYAML("layouts/"+name, 0, err)
+		for _, data := range layers {
+			if err := yaml.Unmarshal(data, &m); err != nil {
+				return nil, fileerr.FromYAML("layouts/"+name, 0, err)
+			}
 		}
 		out[lang] = m
 	}

@@ -68,3 +68,41 @@ func (o *Overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
 }
+
+// ReadLayers returns the contents of name in every layer that has it, bottom
+// (embedded) first, so that a caller can merge files key by key.
+func (o *Overlay) ReadLayers(name string) ([][]byte, error) {
+	var out [][]byte
+	for _, layer := range []fs.FS{o.bottom, o.top} {
+		if layer == nil {
+			continue
+		}
+		data, err := fs.ReadFile(layer, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, data)
+	}
+	if len(out) == 0 {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+	}
+	return out, nil
+}
+
+// Sub returns the overlay of one folder of both layers ("layouts", "static").
+func (o *Overlay) Sub(dir string) *Overlay {
+	sub := func(f fs.FS) fs.FS {
+		if f == nil {
+			return nil
+		}
+		s, err := fs.Sub(f, dir)
+		if err != nil {
+			return nil
+		}
+		return s
+	}
+	return &Overlay{top: sub(o.top), bottom: sub(o.bottom)}
+}

@@ -63,7 +63,7 @@ type Watcher struct {
 	fsw  *fsnotify.Watcher
 
 	out     chan []Change
-	scans   chan []Change
+	scans   chan scanResult
 	wake    chan struct{}
 	stop    chan struct{}
 	wg      sync.WaitGroup
@@ -75,7 +75,12 @@ type Watcher struct {
 	pending  map[string]pend
 	seen     map[string]time.Time // last event per path
 	suspects map[string]time.Time // changes a scan found without an event, by deadline
-	lastScan time.Time
+}
+
+// scanResult is what one scan found changed since the scan before, which started at since.
+type scanResult struct {
+	changes []Change
+	since   time.Time
 }
 
 type pend struct {
@@ -103,7 +108,7 @@ func New(root string, opts ...Option) (*Watcher, error) {
 			warn: func(string) {}, limitFile: limitFile,
 		},
 		out:      make(chan []Change),
-		scans:    make(chan []Change),
+		scans:    make(chan scanResult),
 		wake:     make(chan struct{}, 1),
 		stop:     make(chan struct{}),
 		pending:  map[string]pend{},
@@ -121,18 +126,21 @@ func New(root string, opts ...Option) (*Watcher, error) {
 			w.startPolling(fmt.Sprintf("watch: %s is on %s, where changes made elsewhere send no file events", root, name))
 		}
 	}
-	if !w.polling.Load() {
-		w.startNotify()
-	}
 	base, dirs := scan(abs)
-	w.folders.Store(int64(len(dirs)))
-	if perFileHandles && !w.polling.Load() && len(base) > 2000 {
-		w.stopNotify(fmt.Sprintf("watch: %d files would each need an open file handle on this system", len(base)))
+	if !w.polling.Load() {
+		if perFileHandles && len(base) > 2000 {
+			w.startPolling(fmt.Sprintf("watch: %d files would each need an open file handle on this system", len(base)))
+		} else {
+			w.startNotify(dirs)
+			// Scan again now that the watches are in place: a change made
+			// between the two scans must not look like a missed event.
+			base, dirs = scan(abs)
+		}
 	}
-	w.lastScan = time.Now()
+	w.folders.Store(int64(len(dirs)))
 	w.wg.Add(2)
 	go w.loop()
-	go w.scanner(base)
+	go w.scanner(base, time.Now())
 	return w, nil
 }
 
@@ -158,14 +166,13 @@ func (w *Watcher) Close() error {
 }
 
 // startNotify sets up the event watcher on every folder, or polls when it cannot.
-func (w *Watcher) startNotify() {
+func (w *Watcher) startNotify(dirs []string) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		w.startPolling(fmt.Sprintf("watch: file events are not available (%v)", err))
 		return
 	}
 	w.fsw = fsw
-	_, dirs := scan(w.root)
 	if limit := readLimit(w.cfg.limitFile); limit > 0 {
 		used := watchesInUse()
 		if used+len(dirs) > limit {
@@ -246,9 +253,8 @@ func (w *Watcher) loop() {
 		if w.allGone() {
 			wait = max(wait, w.cfg.removeWait)
 		}
-		deadline := min(now.Add(wait), first.Add(w.cfg.maxWait))
 		ready = false
-		if d := deadline.Sub(now); d > 0 {
+		if d := min(wait, first.Add(w.cfg.maxWait).Sub(now)); d > 0 {
 			quiet.Reset(d)
 		} else {
 			ready = true
@@ -287,8 +293,8 @@ func (w *Watcher) loop() {
 			} else {
 				w.cfg.warn("watch: " + err.Error())
 			}
-		case changes := <-w.scans:
-			if w.scanned(changes) {
+		case r := <-w.scans:
+			if w.scanned(r) {
 				arm()
 			}
 			if len(w.suspects) > 0 {
@@ -344,7 +350,9 @@ func (w *Watcher) addTree(dir string, synth bool) {
 			break
 		}
 	}
-	w.folders.Store(int64(len(w.fswList()) + 0))
+	if l := w.fswList(); l != nil {
+		w.folders.Store(int64(len(l)))
+	}
 	if !synth {
 		return
 	}
@@ -388,10 +396,11 @@ func (w *Watcher) batch() []Change {
 
 // scanned takes a scan's findings: while polling they are the changes; while
 // receiving events they check that every change had its event.
-func (w *Watcher) scanned(changes []Change) bool {
-	now := time.Now()
-	since := w.lastScan.Add(-time.Second)
-	w.lastScan = now
+func (w *Watcher) scanned(r scanResult) bool {
+	now, changes := time.Now(), r.changes
+	// The change happened after the previous scan began; its event, if any, too
+	// (give or take the clock's resolution).
+	since := r.since.Add(-100 * time.Millisecond)
 	for p, t := range w.seen {
 		if now.Sub(t) > time.Minute {
 			delete(w.seen, p)
@@ -450,7 +459,7 @@ func (w *Watcher) checkSuspects() bool {
 // scanner scans the site folder: often while polling, now and then to check
 // that events arrive. The interval grows with the time a scan takes, so a
 // large site does not keep a core busy.
-func (w *Watcher) scanner(prev tree) {
+func (w *Watcher) scanner(prev tree, prevStart time.Time) {
 	defer w.wg.Done()
 	var took time.Duration
 	for {
@@ -473,10 +482,10 @@ func (w *Watcher) scanner(prev tree) {
 		if w.polling.Load() {
 			w.folders.Store(int64(len(dirs)))
 		}
-		changes := diff(w.root, prev, cur)
-		prev = cur
+		r := scanResult{changes: diff(w.root, prev, cur), since: prevStart}
+		prev, prevStart = cur, start
 		select {
-		case w.scans <- changes:
+		case w.scans <- r:
 		case <-w.stop:
 			return
 		}
