@@ -157,7 +157,20 @@ type frontFormat struct {
 
 var formats = []frontFormat{
 	{"---", yaml.Unmarshal},
-	{"+++", func(data []byte, v any) error { _, err := toml.Decode(string(data), v); return err }},
+	{"+++", decodeTOML},
+}
+
+// decodeTOML decodes TOML; its errors carry the line of the byte where the
+// error was found (the decoder's own line count runs one ahead when that byte
+// ends a line).
+func decodeTOML(data []byte, v any) error {
+	_, err := toml.Decode(string(data), v)
+	var pe toml.ParseError
+	if errors.As(err, &pe) && pe.Position.Start <= len(data) {
+		line := bytes.Count(data[:pe.Position.Start], []byte("\n")) + 1
+		return fmt.Errorf("toml: line %d: %s", line, pe.Message)
+	}
+	return err
 }
 
 func (s *Source) parseFront() error {

@@ -65,7 +65,7 @@ func kindTable(m mode) *[256]uint8 {
 const segCap = 64
 
 // chunk is how many normalised bytes are produced before they are matched.
-const chunk = 32 << 10
+const chunk = 4 << 10
 
 // slack is room kept free after the chunk for the output of one step.
 const slack = 1024
@@ -142,64 +142,88 @@ func (st *stream) reset(base int) {
 }
 
 // fill normalises text from i until the window is full or the text ends,
-// and returns where it stopped.
+// and returns where it stopped. The common bytes (ASCII letters, white
+// space, kana and kanji) are handled inline on local copies of the state;
+// everything else goes through the segmenter.
 func (st *stream) fill(text []byte, i int) int {
 	kinds := st.kinds
 	n := len(text)
-	for i < n && st.w < st.limit {
+	buf, start, end, fl := st.buf, st.start, st.end, st.fl
+	base, limit := st.base, st.limit
+	w, pend := st.w, st.pend
+	for i < n && w < limit {
 		b := text[i]
-		switch kinds[b] {
-		case kPlain:
-			if st.segN > 0 {
-				st.flushSeg()
-			}
-			if i+1 < n && text[i+1] >= utf8.RuneSelf {
-				// A combining mark may follow: let the segmenter decide.
-				st.addRune(rune(b), i, i+1)
+		if st.segN == 0 {
+			switch kinds[b] {
+			case kPlain:
+				if i+1 < n && text[i+1] >= utf8.RuneSelf {
+					break // a combining mark may follow: let the segmenter decide
+				}
+				buf[w] = lowerASCII[b]
+				start[w] = base + i
+				end[w] = base + i + 1
+				fl[w] = pend | fRune
+				pend = 0
+				w++
 				i++
 				continue
-			}
-			w := st.w
-			st.buf[w] = lowerASCII[b]
-			st.start[w] = st.base + i
-			st.end[w] = st.base + i + 1
-			st.fl[w] = st.pend | fRune
-			st.pend = 0
-			st.w = w + 1
-			i++
-		case kSpace:
-			if st.segN > 0 {
-				st.flushSeg()
-			}
-			st.pend |= fWS
-			i++
-		case kHigh:
-			if b >= 0xe3 && b <= 0xe9 && i+2 < n && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 {
+			case kSpace:
+				pend |= fWS
+				i++
+				continue
+			case kHigh:
+				if b < 0xe3 || b > 0xe9 || i+2 >= n || text[i+1]&0xc0 != 0x80 || text[i+2]&0xc0 != 0x80 {
+					break
+				}
 				// Most of a Japanese text: a kana or kanji that needs no
 				// work, written straight out unless a mark may follow.
-				if r := rune(b&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f); isFastCJK(r) && boundaryNext(text, i+3) {
-					if st.segN > 0 {
-						st.flushSeg()
-					}
-					w := st.w
-					st.buf[w], st.buf[w+1], st.buf[w+2] = b, text[i+1], text[i+2]
-					st.start[w] = st.base + i
-					st.end[w+2] = st.base + i + 3
-					st.fl[w], st.fl[w+1], st.fl[w+2] = st.pend|fRune, 0, 0
-					st.pend = 0
-					st.w = w + 3
-					i += 3
-					continue
+				// (A mark written as a character reference after it is
+				// not composed; a mark never is, in practice.)
+				r := rune(b&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+				if !isFastCJK(r) || !boundaryNext(text, i+3) {
+					break
 				}
+				buf[w], buf[w+1], buf[w+2] = b, text[i+1], text[i+2]
+				start[w] = base + i
+				end[w+2] = base + i + 3
+				fl[w], fl[w+1], fl[w+2] = pend|fRune, 0, 0
+				pend = 0
+				w += 3
+				i += 3
+				continue
 			}
-			r, size := utf8.DecodeRune(text[i:])
-			st.addRune(r, i, i+size)
-			i += size
-		default:
-			i = st.special(text, i)
 		}
+		st.w, st.pend = w, pend
+		i = st.fillSlow(text, i)
+		w, pend = st.w, st.pend
+		buf, start, end, fl = st.buf, st.start, st.end, st.fl // put may have grown them
 	}
+	st.w, st.pend = w, pend
 	return i
+}
+
+// fillSlow handles one character at text[i] through the segmenter.
+func (st *stream) fillSlow(text []byte, i int) int {
+	b := text[i]
+	switch st.kinds[b] {
+	case kPlain:
+		if st.segN > 0 {
+			st.flushSeg()
+		}
+		st.addRune(rune(b), i, i+1)
+		return i + 1
+	case kSpace:
+		if st.segN > 0 {
+			st.flushSeg()
+		}
+		st.pend |= fWS
+		return i + 1
+	case kHigh:
+		r, size := utf8.DecodeRune(text[i:])
+		st.addRune(r, i, i+size)
+		return i + size
+	}
+	return st.special(text, i)
 }
 
 // special handles a byte that may start a character reference, an escape
