@@ -78,6 +78,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&opts.BaseURL, "base-url", "", "absolute URL the site is served from (overrides site.yaml)")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "publish drafts too (consent rules still apply)")
 	verbose := fs.Bool("v", false, "list every decision and stage timing")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile to this file at the end")
 	quiet := fs.Bool("q", false, "print errors only")
 	if code, done := parse(fs, args, stderr); done {
 		return code
@@ -88,7 +90,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	opts.Source, opts.Now = sf.source, now
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "kakehashi build: %v\n", err)
+		return 2
+	}
 	res, err := build.Run(opts)
+	stop()
 	if err != nil {
 		fmt.Fprintf(stderr, "kakehashi build: failed; the previous output is unchanged.\n%v\n", err)
 		return 1

@@ -36,3 +36,25 @@ func TestStats(t *testing.T) {
 		t.Logf("cpu MB/s %.1f", float64(len(text))/float64(best.Nanoseconds())*1e3)
 	}
 }
+
+func TestOnce(t *testing.T) {
+	if os.Getenv("ONCE") == "" {
+		t.Skip()
+	}
+	ns := genNeedles(2000, 7)
+	html := os.Getenv("ONCE") == "html"
+	var s *Scanner
+	if html {
+		s = New(ns, WithHTML())
+	} else {
+		s = New(ns)
+	}
+	text, _ := genHTML(2<<20, ns, 20, 8)
+	s.Find(text[:1000])
+	reps, _ := strconv.Atoi(os.Getenv("REPS"))
+	c0 := threadCPU()
+	for i := 0; i < reps; i++ {
+		s.Find(text)
+	}
+	t.Logf("%v", threadCPU()-c0)
+}
