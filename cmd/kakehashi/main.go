@@ -26,12 +26,17 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
-var commands map[string]command
-
-func init() {
-	commands = map[string]command{
-		"build": {"build the site into the output folder", runBuild},
-		"help":  {"show help for a command", runHelp},
+// commands lists the subcommands. A function, not a package variable, because
+// help refers back to the table.
+func commands() map[string]command {
+	return map[string]command{
+		"build":   {"build the site into the output folder", runBuild},
+		"serve":   {"preview the site with live reload", runServe},
+		"consent": {"list every item's consent decision", runConsent},
+		"verify":  {"scan built output for anything unconsented", runVerify},
+		"new":     {"create a site, or a talent or employer story in both languages", runNew},
+		"version": {"print the version", runVersion},
+		"help":    {"show help for a command", runHelp},
 	}
 }
 
@@ -47,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return 0
 	}
-	cmd, ok := commands[name]
+	cmd, ok := commands()[name]
 	if !ok {
 		fmt.Fprintf(stderr, "kakehashi: unknown command %q; run 'kakehashi help' for the list\n", name)
 		return 2
@@ -58,13 +63,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "kakehashi builds a consent-first bilingual site of refugee talent stories.")
 	fmt.Fprintln(w, "\nUsage: kakehashi <command> [flags]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
+	table := commands()
+	names := make([]string, 0, len(table))
+	for n := range table {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-9s %s\n", n, table[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'kakehashi help <command>' for a command's flags.")
 }
@@ -74,7 +80,7 @@ func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return 0
 	}
-	cmd, ok := commands[args[0]]
+	cmd, ok := commands()[args[0]]
 	if !ok || args[0] == "help" {
 		fmt.Fprintf(stderr, "kakehashi: no help for %q; run 'kakehashi help' for the list\n", strings.Join(args, " "))
 		return 2
