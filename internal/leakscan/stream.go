@@ -7,8 +7,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// A stream normalises one text into a window of normalised bytes, each
-// with the span of original bytes it came from and a few flags, and (when
+// A stream normalises one text into a window of normalised bytes and (when
 // it belongs to a Scanner) runs the automaton over that window. The window
 // is reused: once matched, all but the last few bytes (enough for the
 // longest needle and the character before it) are dropped, so memory does
@@ -18,13 +17,30 @@ import (
 // next byte (fWS, fTag), so a needle key never contains a space and the
 // automaton never sees one; whether white space was allowed where it was
 // found is checked afterwards, on the rare candidate match.
+//
+// Where each normalised byte came from is kept in anchors, not per byte:
+// ASCII letters and most CJK characters are copied one to one, so one
+// anchor per word (after each space or tag) maps a whole run; only what the
+// slow path writes (decoded references, NFKC segments) gets an anchor per
+// original unit. This keeps the common path to one byte store.
 
 // Flags of a normalised byte.
 const (
-	fRune uint8 = 1 << iota // first byte of a rune
-	fWS                     // white space between this rune and the one before
-	fTag                    // markup (a tag, a comment) between this rune and the one before
+	fWS  uint8 = 1 << iota // white space between this rune and the one before
+	fTag                   // markup (a tag, a comment) between this rune and the one before
 )
+
+// An anchor maps normalised bytes from stream position pos on (up to the
+// next anchor) back to the original text. An identity anchor says byte
+// pos+k came from original byte in+k; a unit anchor says all its bytes came
+// from the original span [in, end) (a character reference, an escape, an
+// NFKC segment). flags are those of the byte at pos; every flagged byte
+// starts an anchor.
+type anchor struct {
+	pos, in, end int
+	flags        uint8
+	unit         bool
+}
 
 // Byte kinds in the fill loop.
 const (
@@ -76,21 +92,19 @@ type stream struct {
 	sub   *stream   // scans the inside of tags; nil when tags are off
 	mode  mode
 	kinds *[256]uint8
+	tab   *runeTables
 	base  int // offset of the text in the original haystack
 
-	// The window of normalised bytes: the rune starting at buf[k] came
-	// from original bytes starting at start[k]; the rune ending at buf[k]
-	// from original bytes ending at end[k]. Other entries are stale.
-	buf   []byte
-	start []int
-	end   []int
-	fl    []uint8
-	w     int   // bytes written
-	m     int   // bytes matched
-	pos0  int   // stream position of buf[0]
-	pend  uint8 // flags for the next rune written
-	hist  int   // bytes kept when sliding
-	limit int   // fill stops at this many bytes
+	// The window of normalised bytes.
+	buf     []byte
+	anchors []anchor // sorted by pos; the first covers buf[0]
+	synced  bool     // the last anchor is an identity anchor that reaches the next input byte
+	w       int      // bytes written
+	m       int      // bytes matched
+	pos0    int      // stream position of buf[0]
+	pend    uint8    // flags for the next rune written
+	hist    int      // bytes kept when sliding
+	limit   int      // fill stops at this many bytes
 
 	// The NFKC segment being collected.
 	seg      [segCap]byte
@@ -109,32 +123,23 @@ type stream struct {
 }
 
 func newStream(sc *Scanner, ctx *findCtx, m mode, hist int) *stream {
-	st := &stream{sc: sc, ctx: ctx, mode: m, kinds: kindTable(m), hist: hist}
+	st := &stream{sc: sc, ctx: ctx, mode: m, kinds: kindTable(m), tab: tables(), hist: hist}
 	size := hist + chunk + slack
 	if sc == nil {
 		size = 2 * slack
 	}
-	st.alloc(size)
+	st.buf = make([]byte, size)
+	st.anchors = make([]anchor, 0, 256)
 	st.limit = size - slack
 	st.scratch = make([]byte, 0, 4*segCap)
 	return st
 }
 
-func (st *stream) alloc(size int) {
-	buf := make([]byte, size)
-	start := make([]int, size)
-	end := make([]int, size)
-	fl := make([]uint8, size)
-	copy(buf, st.buf[:st.w])
-	copy(start, st.start[:st.w])
-	copy(end, st.end[:st.w])
-	copy(fl, st.fl[:st.w])
-	st.buf, st.start, st.end, st.fl = buf, start, end, fl
-}
-
 func (st *stream) reset(base int) {
 	st.base = base
 	st.w, st.m, st.pos0 = 0, 0, 0
+	st.anchors = st.anchors[:0]
+	st.synced = false
 	st.pend = 0
 	st.segN, st.segRunes = 0, 0
 	st.state = 0
@@ -143,14 +148,16 @@ func (st *stream) reset(base int) {
 
 // fill normalises text from i until the window is full or the text ends,
 // and returns where it stopped. The common bytes (ASCII letters, white
-// space, kana and kanji) are handled inline on local copies of the state;
-// everything else goes through the segmenter.
+// space, and BMP characters that need no work, like kana, kanji and
+// lower-case accented letters) are handled inline on local copies of the
+// state; everything else goes through the segmenter.
 func (st *stream) fill(text []byte, i int) int {
 	kinds := st.kinds
+	tab := st.tab
 	n := len(text)
-	buf, start, end, fl := st.buf, st.start, st.end, st.fl
+	buf := st.buf
 	base, limit := st.base, st.limit
-	w, pend := st.w, st.pend
+	w, pend, synced := st.w, st.pend, st.synced
 	for i < n && w < limit {
 		b := text[i]
 		if st.segN == 0 {
@@ -159,64 +166,62 @@ func (st *stream) fill(text []byte, i int) int {
 				if i+1 < n && text[i+1] >= utf8.RuneSelf {
 					break // a combining mark may follow: let the segmenter decide
 				}
+				if !synced || pend != 0 {
+					st.anchors = append(st.anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
+					pend, synced = 0, true
+				}
 				buf[w] = lowerASCII[b]
-				start[w] = base + i
-				end[w] = base + i + 1
-				fl[w] = pend | fRune
-				pend = 0
 				w++
 				i++
 				continue
 			case kSpace:
 				pend |= fWS
+				synced = false
 				i++
 				continue
 			case kHigh:
-				if b < 0xe3 || b > 0xe9 || i+2 >= n || text[i+1]&0xc0 != 0x80 || text[i+2]&0xc0 != 0x80 {
+				r, size := decodeBMP(text, i)
+				if size == 0 || !tab.isSimple(r) || !tab.boundaryAt(text, i+size) {
 					break
 				}
-				// Most of a Japanese text: a kana or kanji that needs no
-				// work, written straight out unless a mark may follow.
-				// (A mark written as a character reference after it is
-				// not composed; a mark never is, in practice.)
-				r := rune(b&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
-				if !isFastCJK(r) || !boundaryNext(text, i+3) {
-					break
+				if !synced || pend != 0 {
+					st.anchors = append(st.anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
+					pend, synced = 0, true
 				}
-				buf[w], buf[w+1], buf[w+2] = b, text[i+1], text[i+2]
-				start[w] = base + i
-				end[w+2] = base + i + 3
-				fl[w], fl[w+1], fl[w+2] = pend|fRune, 0, 0
-				pend = 0
-				w += 3
-				i += 3
+				buf[w] = b
+				buf[w+1] = text[i+1]
+				if size == 3 {
+					buf[w+2] = text[i+2]
+				}
+				w += size
+				i += size
 				continue
 			}
 		}
 		st.w, st.pend = w, pend
 		i = st.fillSlow(text, i)
-		w, pend = st.w, st.pend
-		buf, start, end, fl = st.buf, st.start, st.end, st.fl // put may have grown them
+		w, pend, synced = st.w, st.pend, false
+		buf = st.buf // put may have grown it
 	}
-	st.w, st.pend = w, pend
+	st.w, st.pend, st.synced = w, pend, synced
 	return i
 }
 
-// fillSlow handles one character at text[i] through the segmenter.
+// fillSlow handles one character at text[i] that the fast path declined.
 func (st *stream) fillSlow(text []byte, i int) int {
 	b := text[i]
-	switch st.kinds[b] {
-	case kPlain:
-		if st.segN > 0 {
+	k := st.kinds[b]
+	if st.segN > 0 && k != kSpecial {
+		// A segment is open: close it if this character starts a new
+		// one, and let the fast path have another look.
+		if k != kHigh || st.tab.boundaryAt(text, i) {
 			st.flushSeg()
+			return i
 		}
+	}
+	switch k {
+	case kPlain, kSpace: // a combining mark may follow
 		st.addRune(rune(b), i, i+1)
-		return i + 1
-	case kSpace:
-		if st.segN > 0 {
-			st.flushSeg()
-		}
-		st.pend |= fWS
 		return i + 1
 	case kHigh:
 		r, size := utf8.DecodeRune(text[i:])
@@ -354,40 +359,63 @@ func (st *stream) emit(r rune, start, end int) {
 	st.put(enc[:n], start, end)
 }
 
-// put writes the bytes of one rune.
+// put writes the bytes of one rune that came from original bytes [start, end).
 func (st *stream) put(p []byte, start, end int) {
 	if st.w+len(p)+8 > len(st.buf) {
-		st.alloc(2 * len(st.buf))
+		buf := make([]byte, 2*len(st.buf))
+		copy(buf, st.buf[:st.w])
+		st.buf = buf
 	}
-	w := st.w
-	for k, c := range p {
-		st.buf[w+k] = c
-		st.fl[w+k] = 0
+	start += st.base
+	end += st.base
+	if k := len(st.anchors) - 1; st.pend != 0 || k < 0 || !st.anchors[k].unit || st.anchors[k].in != start || st.anchors[k].end != end {
+		st.anchors = append(st.anchors, anchor{pos: st.pos0 + st.w, in: start, end: end, flags: st.pend, unit: true})
+		st.pend = 0
 	}
-	// start is only read where a rune starts, end where one ends.
-	st.start[w] = st.base + start
-	st.end[w+len(p)-1] = st.base + end
-	st.fl[w] = st.pend | fRune
-	st.pend = 0
-	st.w = w + len(p)
+	st.w += copy(st.buf[st.w:], p)
 }
 
-// boundaryNext reports whether the rune at text[j] surely cannot combine
-// with the rune before it (a cheap test for the common cases; false means
-// "ask the tables").
-func boundaryNext(text []byte, j int) bool {
-	if j >= len(text) || text[j] < utf8.RuneSelf {
-		return true
+// anchorAt returns the index of the anchor covering window index k.
+func (st *stream) anchorAt(k int) int {
+	pos := st.pos0 + k
+	a := st.anchors
+	lo, hi := 0, len(a) // find the last anchor with a.pos <= pos
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if a[mid].pos <= pos {
+			lo = mid
+		} else {
+			hi = mid
+		}
 	}
-	b := text[j]
-	if b >= 0xe4 && b <= 0xe9 { // U+4000–U+9FFF: ideographs, no marks
-		return true
+	return lo
+}
+
+// startOf returns the original offset where the rune at window index k starts.
+func (st *stream) startOf(k int) int {
+	a := &st.anchors[st.anchorAt(k)]
+	if a.unit {
+		return a.in
 	}
-	if b == 0xe3 && j+2 < len(text) {
-		r := rune(b&0x0f)<<12 | rune(text[j+1]&0x3f)<<6 | rune(text[j+2]&0x3f)
-		return isFastCJK(r)
+	return a.in + st.pos0 + k - a.pos
+}
+
+// endOf returns the original offset where the rune ending at window index k ends.
+func (st *stream) endOf(k int) int {
+	a := &st.anchors[st.anchorAt(k)]
+	if a.unit {
+		return a.end
 	}
-	return false
+	return a.in + st.pos0 + k - a.pos + 1
+}
+
+// flagsAt returns the flags of the byte at window index k.
+func (st *stream) flagsAt(k int) uint8 {
+	a := &st.anchors[st.anchorAt(k)]
+	if a.pos == st.pos0+k {
+		return a.flags
+	}
+	return 0
 }
 
 // normalizeKey returns the normal form of s without its spaces, and the
@@ -402,13 +430,16 @@ func normalizeKey(s string) (key []byte, gaps []int) {
 		if done && st.segN > 0 {
 			st.flushSeg()
 		}
-		for k := 0; k < st.w; k++ {
-			if st.fl[k]&fWS != 0 && len(key) > 0 {
-				gaps = append(gaps, len(key))
+		for _, a := range st.anchors {
+			if a.flags&fWS != 0 && a.pos > 0 {
+				gaps = append(gaps, a.pos)
 			}
-			key = append(key, st.buf[k])
 		}
+		key = append(key, st.buf[:st.w]...)
+		st.pos0 += st.w
 		st.w = 0
+		st.anchors = st.anchors[:0]
+		st.synced = false
 		if done {
 			return key, gaps
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,8 +74,12 @@ func (d *Dir) Put(rel string, data []byte) error {
 	known := d.made[dir]
 	d.mu.Unlock()
 	if !known {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+		// One mkdir for the usual case (the parent exists); MkdirAll's stat
+		// walk only when it does not.
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
 		}
 		d.mu.Lock()
 		d.made[dir] = true

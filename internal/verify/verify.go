@@ -33,7 +33,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -54,18 +53,17 @@ import (
 // Kinds of findings besides the fingerprint kinds of package guard ("title",
 // "real name", "sentence", "slug", "alias", "company", "consent record").
 const (
-	KindLink          = "link to a skipped item"
-	KindMetadata      = "image metadata"
-	KindInvalidImage  = "invalid image"
-	KindSkippedPage   = "file of a skipped item's page"
-	KindSkippedSlug   = "slug of a skipped item in the path"
-	KindUnconsented   = "photo without consent"
-	KindUnreachable   = "image that is no consented photo"
-	KindUnexpected    = "file not written by the build"
-	KindSourceLeak    = "real name in a published source"
-	KindBuildFails    = "build fails"
-	KindSymlink       = "symbolic link"
-	kindFingerprintRe = "" // fingerprint kinds come from guard
+	KindSymlink      = "symbolic link"
+	KindSkippedPage  = "page of a skipped item"
+	KindSkippedSlug  = "slug of a skipped item"
+	KindUnconsented  = "photo without consent"
+	KindMetadata     = "image metadata"
+	KindInvalidImage = "invalid image"
+	KindLink         = "link to a skipped item"
+	KindUnreachable  = "image of no published item"
+	KindUnexpected   = "file not written by the build"
+	KindSourceLeak   = "real name in a published source"
+	KindBuildFails   = "build fails"
 )
 
 // Finding is one thing in the output that must not be there.
@@ -297,19 +295,25 @@ func buildFinding(err error) Finding {
 	return f
 }
 
-// kindRank orders the findings of one file: what its path says first, then
-// what it holds.
+// kindRank orders the findings of one file: the worst first (what its path
+// says, what an image carries), then the strings it holds, line by line, then
+// that it should not be there at all.
 var kindRank = map[string]int{
-	KindSymlink: 0, KindSkippedPage: 1, KindSkippedSlug: 2, KindUnconsented: 3, KindUnreachable: 4,
-	KindMetadata: 5, KindInvalidImage: 6, KindUnexpected: 9,
+	KindSourceLeak: 0, KindBuildFails: 0,
+	KindSymlink: 1, KindSkippedPage: 2, KindSkippedSlug: 3, KindUnconsented: 4,
+	KindMetadata: 5, KindInvalidImage: 6,
+	KindUnreachable: 8, KindUnexpected: 9,
 }
+
+// rankFingerprint is the rank of the fingerprint kinds and of links.
+const rankFingerprint = 7
 
 func sortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		return cmp.Or(
 			cmp.Compare(a.File, b.File),
-			cmp.Compare(a.Line, b.Line),
 			cmp.Compare(rank(a.Kind), rank(b.Kind)),
+			cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Kind, b.Kind),
 			cmp.Compare(a.Text, b.Text),
 		)
@@ -320,14 +324,5 @@ func rank(kind string) int {
 	if r, ok := kindRank[kind]; ok {
 		return r
 	}
-	return 7 // fingerprints and links
-}
-
-// dirOf is the slash folder of an output file, "" at the root.
-func dirOf(rel string) string {
-	d := path.Dir(rel)
-	if d == "." {
-		return ""
-	}
-	return d + "/"
+	return rankFingerprint
 }

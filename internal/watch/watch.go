@@ -179,7 +179,9 @@ func (w *Watcher) startNotify(dirs []string) {
 			w.stopNotify(fmt.Sprintf("watch: this site needs %d folder watches but %d of the inotify limit of %d are in use; raise it with: sudo sysctl fs.inotify.max_user_watches=524288", len(dirs), used, limit))
 			return
 		}
-		if (used+len(dirs))*10 > limit*9 {
+		// Near: less than a tenth of the limit left, or less than this site
+		// needs again (folders get added while the server runs).
+		if left := limit - used - len(dirs); left*10 < limit || left < len(dirs) {
 			w.cfg.warn(fmt.Sprintf("watch: the inotify watch limit is near: this site needs %d folder watches, %d of the limit of %d are in use; raise it with: sudo sysctl fs.inotify.max_user_watches=524288", len(dirs), used, limit))
 		}
 	}

@@ -1,0 +1,74 @@
+package leakscan
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// runeTables are two bit sets over the Basic Multilingual Plane that let the
+// normaliser copy most characters without consulting the Unicode tables.
+type runeTables struct {
+	simple [1 << 10]uint64 // r is its own normal form: NFKC-stable, case-folded, visible, not space, never combines backwards
+	bound  [1 << 10]uint64 // r never combines with the rune before it (NFKC BoundaryBefore)
+}
+
+// tables are built on first use (about a millisecond), not at init, so
+// that programs importing the package but not scanning pay nothing.
+var tables = sync.OnceValue(func() *runeTables {
+	t := new(runeTables)
+	var enc [utf8.UTFMax]byte
+	for r := rune(0x80); r < 0x10000; r++ {
+		if r >= 0xd800 && r <= 0xdfff {
+			continue
+		}
+		n := utf8.EncodeRune(enc[:], r)
+		p := norm.NFKC.Properties(enc[:n])
+		if !p.BoundaryBefore() {
+			continue
+		}
+		t.bound[r>>6] |= 1 << (r & 63)
+		if p.Decomposition() == nil && fold(r) == r && r != 'ß' && !unicode.IsSpace(r) && !isZeroWidth(r) {
+			t.simple[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+})
+
+func (t *runeTables) isSimple(r rune) bool { return t.simple[r>>6]&(1<<(r&63)) != 0 }
+
+// boundaryAt reports whether the character at text[j] surely does not
+// combine with the one before it. ASCII never does (a mark written as a
+// character reference after an ASCII letter or a simple character is not
+// composed with it; marks are not written that way in practice). false
+// means "not sure": the caller takes the slow path.
+func (t *runeTables) boundaryAt(text []byte, j int) bool {
+	if j >= len(text) || text[j] < utf8.RuneSelf {
+		return true
+	}
+	r, size := decodeBMP(text, j)
+	return size > 0 && t.bound[r>>6]&(1<<(r&63)) != 0
+}
+
+// decodeBMP decodes a valid two- or three-byte UTF-8 sequence at text[i]
+// (size 0 otherwise: ASCII, four bytes, or invalid). Surrogates come back
+// as themselves; they are in neither table.
+func decodeBMP(text []byte, i int) (rune, int) {
+	b := text[i]
+	switch {
+	case b >= 0xc2 && b <= 0xdf:
+		if i+1 < len(text) && text[i+1]&0xc0 == 0x80 {
+			return rune(b&0x1f)<<6 | rune(text[i+1]&0x3f), 2
+		}
+	case b >= 0xe0 && b <= 0xef:
+		if i+2 < len(text) && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 {
+			r := rune(b&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+			if r >= 0x800 {
+				return r, 3
+			}
+		}
+	}
+	return 0, 0
+}

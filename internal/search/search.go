@@ -1,0 +1,288 @@
+// Package search builds the client-side search index of one language: a
+// small JSON file that static/theme/search.js fetches and queries in the
+// browser, with no server and no external service.
+//
+// # What goes in
+//
+// The caller (the renderer) passes one Doc per published page of the
+// language, and nothing else:
+//
+//   - URL: the page's address as linked from other pages, base path included
+//     ("/site/ja/talents/farida-n/"). The script links to it as is.
+//   - Title: the page title as shown on the page. It is stored (to list the
+//     result) and indexed with a higher weight than Text.
+//   - Text: the page's visible text, as published: the rendered body without
+//     markup (links dropped for skipped items, the real name only where
+//     consented), plus any other visible text worth finding (alias, role,
+//     company). Not Markdown: link targets and slugs would become terms.
+//
+// The index is an output channel like any page: Docs must be built from the
+// published page graph only. Because it stores terms split into words and
+// character pairs, a byte scan of the index cannot recognise a name in it;
+// the leak scan must therefore see the same text in the pages themselves
+// (which it does when Text is the text of a page that goes through the
+// publish funnel).
+//
+// # Terms
+//
+// Text is NFKC-normalised (full-width Latin becomes ASCII, half-width kana
+// full-width) and lower-cased. Runs of CJK characters (Han, kana, Hangul and
+// the prolonged sound mark ー) have no word boundaries, so each run is indexed
+// as its overlapping character pairs (bigrams): 技術者 → 技術, 術者; a run of one
+// character is indexed as itself. Everything else is split into words of
+// letters, digits and marks; words of one character are dropped and words are
+// cut at MaxWordRunes. search.js tokenises queries with the same rules.
+//
+// # Format
+//
+//	{"v":1,
+//	 "docs":[["/ja/talents/farida-n/","カブールのネットワーク技術者"], ...],
+//	 "title":{"ネッ":[0,3], ...},
+//	 "body":{"ネッ":[5], "linux":[0,1,5], ...}}
+//
+// docs lists [URL, Title] in the order given to Build; a posting is an
+// ascending array of indexes into docs. "title" lists the docs whose title
+// holds the term; "body" those whose text holds it and whose title does not
+// (a title hit already outranks it). Keys are sorted (encoding/json), so the
+// same Docs give the same bytes. No body text is stored.
+package search
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Version is the index format version ("v"), raised on any incompatible change.
+const Version = 1
+
+// MaxWordRunes cuts long words (URLs, identifiers): a query for the word is
+// cut the same way, so it is still found.
+const MaxWordRunes = 24
+
+// Doc is one published page of the index's language (see the package doc).
+type Doc struct {
+	URL   string
+	Title string
+	Text  string
+}
+
+// index is the JSON shape; field order is the output order.
+type index struct {
+	V     int                `json:"v"`
+	Docs  [][2]string        `json:"docs"`
+	Title map[string][]int32 `json:"title"`
+	Body  map[string][]int32 `json:"body"`
+}
+
+// Build returns the index of docs, for one language. Docs keep their order;
+// each URL must be given once.
+func Build(docs []Doc) ([]byte, error) {
+	ix := index{
+		V:     Version,
+		Docs:  make([][2]string, 0, len(docs)),
+		Title: map[string][]int32{},
+		Body:  map[string][]int32{},
+	}
+	seen := make(map[string]int, len(docs))
+	for i, d := range docs {
+		if d.URL == "" {
+			return nil, fmt.Errorf("search: document %d (%q) has no URL", i, d.Title)
+		}
+		if j, dup := seen[d.URL]; dup {
+			return nil, fmt.Errorf("search: %s is given twice (documents %d and %d)", d.URL, j, i)
+		}
+		seen[d.URL] = i
+		ix.Docs = append(ix.Docs, [2]string{d.URL, strings.Join(strings.Fields(d.Title), " ")})
+
+		inTitle := map[string]bool{}
+		for _, t := range Terms(d.Title) {
+			if !inTitle[t] {
+				inTitle[t] = true
+				ix.Title[t] = append(ix.Title[t], int32(i))
+			}
+		}
+		inBody := map[string]bool{}
+		for _, t := range Terms(d.Text) {
+			if !inTitle[t] && !inBody[t] {
+				inBody[t] = true
+				ix.Body[t] = append(ix.Body[t], int32(i))
+			}
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// The index is fetched as JSON and shown with textContent, never parsed as
+	// HTML: escaping <, > and & would only make it larger.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ix); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Terms returns the terms of s in order of appearance, repeats included:
+// bigrams of CJK runs, lower-cased words of everything else.
+func Terms(s string) []string {
+	s = strings.ToLower(norm.NFKC.String(s))
+	var terms []string
+	var run []rune // the current CJK run or word
+	cjkRun := false
+	flush := func() {
+		switch {
+		case cjkRun && len(run) == 1:
+			terms = append(terms, string(run))
+		case cjkRun:
+			for i := 0; i+1 < len(run); i++ {
+				terms = append(terms, string(run[i:i+2]))
+			}
+		case len(run) > 1:
+			terms = append(terms, string(run[:min(len(run), MaxWordRunes)]))
+		}
+		run = run[:0]
+	}
+	for _, r := range s {
+		switch {
+		case isCJK(r):
+			if !cjkRun {
+				flush()
+				cjkRun = true
+			}
+			run = append(run, r)
+		case isWordRune(r):
+			if cjkRun {
+				flush()
+				cjkRun = false
+			}
+			run = append(run, r)
+		default:
+			flush()
+			cjkRun = false
+		}
+	}
+	flush()
+	return terms
+}
+
+// isCJK reports whether r belongs to a script written without spaces between
+// words (and Hangul, whose words are long enough to gain from pairs too).
+// 々 and 〆 are Han; ー (U+30FC) is Common but lives inside katakana words.
+func isCJK(r rune) bool {
+	return r >= 0x1100 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) || r == 'ー')
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
+}
+
+// Result is one match of Search.
+type Result struct {
+	URL, Title string
+	Score      int
+}
+
+// Scores of one query term in one document: a title hit outranks any body
+// hit; an exact term outranks a longer term it is the start of.
+const (
+	titleScore = 10
+	bodyScore  = 1
+	exactBonus = 1
+)
+
+// Search runs query against an index made by Build exactly as search.js does
+// in the browser, so that tests (the leak tests among them) can ask what a
+// reader would find. Each query term must match (AND); a word also matches
+// the longer words it begins ("nurs" finds "nursing"), and a lone CJK
+// character every term that holds it. Per term a document scores 10 for a
+// title hit or 1 for a body hit, plus 1 when the term matched exactly; the
+// scores add up over the terms. Results are by score, then in index order.
+func Search(data []byte, query string) ([]Result, error) {
+	var ix index
+	if err := json.Unmarshal(data, &ix); err != nil {
+		return nil, fmt.Errorf("search: reading index: %w", err)
+	}
+	if ix.V != Version {
+		return nil, fmt.Errorf("search: index version %d, want %d", ix.V, Version)
+	}
+	keys := make([]string, 0, len(ix.Title)+len(ix.Body))
+	for k := range ix.Title {
+		keys = append(keys, k)
+	}
+	for k := range ix.Body {
+		if _, dup := ix.Title[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	var total map[int32]int
+	seen := map[string]bool{}
+	for _, q := range Terms(query) {
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		scores := map[int32]int{}
+		for _, k := range keys {
+			if !matches(k, q) {
+				continue
+			}
+			bonus := 0
+			if k == q {
+				bonus = exactBonus
+			}
+			for _, d := range ix.Title[k] {
+				scores[d] = max(scores[d], titleScore+bonus)
+			}
+			for _, d := range ix.Body[k] {
+				scores[d] = max(scores[d], bodyScore+bonus)
+			}
+		}
+		if total == nil {
+			total = scores
+			continue
+		}
+		for d := range total {
+			if s, ok := scores[d]; ok {
+				total[d] += s
+			} else {
+				delete(total, d)
+			}
+		}
+	}
+	out := make([]Result, 0, len(total))
+	for d, s := range total {
+		if int(d) < len(ix.Docs) {
+			out = append(out, Result{URL: ix.Docs[d][0], Title: ix.Docs[d][1], Score: s})
+		}
+	}
+	order := make(map[string]int, len(ix.Docs))
+	for i, d := range ix.Docs {
+		order[d[0]] = i
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return order[out[i].URL] < order[out[j].URL]
+	})
+	return out, nil
+}
+
+// matches reports whether index key k answers query term q.
+func matches(k, q string) bool {
+	r, size := utf8.DecodeRuneInString(q)
+	switch {
+	case !isCJK(r):
+		return strings.HasPrefix(k, q)
+	case size == len(q):
+		return strings.Contains(k, q)
+	default:
+		return k == q
+	}
+}
