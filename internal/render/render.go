@@ -29,6 +29,7 @@ type Renderer struct {
 	cfg     *config.Config
 	md      *markdown.Converter
 	pages   map[string]*template.Template // by template name: home, section, talent, ...
+	cards   *template.Template            // base and partials, for the "card" template
 	strings map[string]map[string]string  // lang → key → text
 	workers int
 	extra   []func(*View)
@@ -71,6 +72,12 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 		if base, err = base.ParseFS(layouts, partials...); err != nil {
 			return nil, fmt.Errorf("layouts/partials: %w", err)
 		}
+	}
+	if r.cards, err = base.Clone(); err != nil {
+		return nil, err
+	}
+	if r.cards.Lookup("card") == nil {
+		return nil, fmt.Errorf("layouts/partials/card.html: no {{ define \"card\" }} template")
 	}
 	for _, name := range pageTemplates {
 		t, err := base.Clone()
@@ -126,6 +133,9 @@ func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error)
 		p := s.Pages[i]
 		return r.execute(w, buf, string(p.Kind), p.Path+"index.html", views.page(p))
 	})
+	if err == nil {
+		err = views.err
+	}
 	if err != nil {
 		return warnings, err
 	}

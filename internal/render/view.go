@@ -1,8 +1,11 @@
 package render
 
 import (
+	"bytes"
+	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 	"time"
 
 	"kakehashi/internal/site"
@@ -82,6 +85,8 @@ type Card struct {
 	Marker string
 	// Count is the number of items of a term (on a taxonomy index).
 	Count int
+	// HTML is the card rendered by the theme's "card" template (partials/card.html).
+	HTML template.HTML
 }
 
 // Photo is a published photo.
@@ -149,6 +154,26 @@ type viewBuilder struct {
 	s      *site.Site
 	bodies []body
 	index  map[*site.Page]int
+	// cards caches each page's card per list language: an item is listed on
+	// many pages (its section, the home page, every term it has), and the
+	// card template dominated the build before it ran once per card.
+	cards sync.Map // cardKey → Card
+
+	errMu sync.Mutex
+	err   error // the first card error; Render fails with it
+}
+
+func (b *viewBuilder) fail(err error) {
+	b.errMu.Lock()
+	if b.err == nil {
+		b.err = err
+	}
+	b.errMu.Unlock()
+}
+
+type cardKey struct {
+	page *site.Page
+	lang string
 }
 
 func (b *viewBuilder) url(p *site.Page) string { return b.r.cfg.BasePath() + p.Path }
@@ -157,6 +182,22 @@ func (b *viewBuilder) permalink(p *site.Page) string { return b.r.cfg.BaseURL + 
 
 // card shows p in a list of language lang.
 func (b *viewBuilder) card(p *site.Page, lang string) Card {
+	key := cardKey{p, lang}
+	if c, ok := b.cards.Load(key); ok {
+		return c.(Card)
+	}
+	c := b.newCard(p, lang)
+	var buf bytes.Buffer
+	if err := b.r.cards.ExecuteTemplate(&buf, "card", c); err != nil {
+		b.fail(fmt.Errorf("layouts/partials/card.html: %w", err))
+	} else {
+		c.HTML = template.HTML(buf.String())
+	}
+	b.cards.Store(key, c)
+	return c
+}
+
+func (b *viewBuilder) newCard(p *site.Page, lang string) Card {
 	c := Card{Kind: string(p.Kind), Title: p.Title, URL: b.url(p), Date: p.Date, Name: p.Name, Lang: p.Lang}
 	if p.Lang != lang {
 		c.Marker = b.langName(p.Lang)
