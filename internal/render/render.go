@@ -144,7 +144,10 @@ func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error)
 	if err := r.execute(w, &buf, "index", "index.html", root); err != nil {
 		return warnings, err
 	}
-	if err := r.execute(w, &buf, "404", "404.html", root); err != nil {
+	notFound := views.root()
+	// A 404 is served at any address: it has no canonical one.
+	notFound.Permalink, notFound.XDefault = "", ""
+	if err := r.execute(w, &buf, "404", "404.html", notFound); err != nil {
 		return warnings, err
 	}
 	for _, lang := range r.cfg.Languages {
