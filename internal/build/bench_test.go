@@ -269,3 +269,30 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// BenchmarkIncrementalEdit is one save of one talent in the preview server:
+// the time from a changed file to a complete new site in memory.
+func BenchmarkIncrementalEdit(b *testing.B) {
+	src := corpus(b)
+	inc := build.NewIncremental(os.DirFS(src), build.Options{Now: now})
+	if _, _, err := inc.Build(nil); err != nil {
+		b.Fatal(err)
+	}
+	rel := "content/talents/talent-00001.en.md"
+	p := filepath.Join(src, rel)
+	orig, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(p, orig, 0o644)
+	i := 0
+	for b.Loop() {
+		i++
+		if err := os.WriteFile(p, append(orig, fmt.Sprintf("\nEdit %d.\n", i)...), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := inc.Build([]string{rel}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

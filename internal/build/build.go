@@ -9,14 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
-	"kakehashi/internal/config"
-	"kakehashi/internal/consent"
-	"kakehashi/internal/content"
-	"kakehashi/internal/guard"
 	"kakehashi/internal/publish"
 	"kakehashi/internal/render"
 	"kakehashi/internal/site"
@@ -47,6 +42,8 @@ type Result struct {
 	// Pages counts the HTML pages written per language ("" for root pages).
 	Pages map[string]int
 	Files int
+	// Reused counts the outputs an incremental build took unchanged from the last build.
+	Reused int
 	// Stages are the timings of each stage, in order.
 	Stages []Stage
 	Took   time.Duration
@@ -91,91 +88,27 @@ func Run(opts Options) (*Result, error) {
 // Into builds the site in fsys into target (a folder or memory); the caller
 // commits or discards the target.
 func Into(fsys fs.FS, target publish.Target, opts Options) (*Result, error) {
-	res := &Result{Pages: map[string]int{}}
-	start := time.Now()
-	stage := func(name string) {
-		now := time.Now()
-		res.Stages = append(res.Stages, Stage{name, now.Sub(start)})
-		start = now
-	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	cfg, err := config.Load(fsys)
-	if err != nil {
-		return nil, err
-	}
-	if opts.BaseURL != "" {
-		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
-			return nil, fmt.Errorf("--base-url: %w", err)
-		}
-	}
-	sources, err := content.Load(fsys, cfg)
-	if err != nil {
-		return nil, err
-	}
-	stage("load")
-	s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: opts.Now, Drafts: opts.Drafts}, FS: fsys, Unconsented: opts.Unconsented})
-	if err != nil {
-		return nil, err
-	}
-	res.Site = s
-	res.Warnings = append(res.Warnings, s.Warnings...)
-	stage("graph")
-	var fopts []publish.Option
-	if !opts.Unconsented {
-		fp, err := guard.Check(s)
-		if err != nil {
-			return nil, err
-		}
-		fopts = append(fopts, publish.WithLeakScan(fp.Needles))
-	}
-	stage("guard")
-	themeFS := theme.New(fsys)
-	r, err := render.New(cfg, themeFS.Sub("layouts"), opts.RenderOptions...)
-	if err != nil {
-		return nil, err
-	}
-	if opts.NoMinify {
-		fopts = append(fopts, publish.WithoutMinify())
-	}
-	funnel := publish.New(target, fopts...)
-	warnings, err := r.Render(s, funnel)
-	res.Warnings = append(res.Warnings, warnings...)
-	if err != nil {
-		return nil, err
-	}
-	stage("render")
-	if err := copyStatic(themeFS, funnel); err != nil {
-		return nil, err
-	}
-	for _, ph := range s.Photos {
-		data, err := fs.ReadFile(fsys, ph.Source)
-		if err != nil {
-			return nil, err
-		}
-		if err := funnel.Write(ph.Path, data); err != nil {
-			return nil, fmt.Errorf("%s: %w", ph.Source, err)
-		}
-	}
-	stage("static")
-	for _, p := range funnel.Written() {
-		res.Files++
-		if strings.HasSuffix(p, ".html") {
-			lang, _, found := strings.Cut(p, "/")
-			if !found || !cfg.HasLanguage(lang) {
-				lang = ""
-			}
-			res.Pages[lang]++
-		}
-	}
-	sort.Strings(res.Warnings)
-	return res, nil
+	return newBuilder(fsys, opts).build(target, nil, nil)
 }
 
 // copyStatic sends every file of static/ (the site's over the theme's) through the funnel.
 func copyStatic(themeFS *theme.Overlay, funnel *publish.Funnel) error {
 	static := themeFS.Sub("static")
+	return walkStatic(static, func(p string) error {
+		data, err := fs.ReadFile(static, p)
+		if err != nil {
+			return fmt.Errorf("static/%s: %w", p, err)
+		}
+		if err := funnel.Write(p, data); err != nil {
+			return fmt.Errorf("static/%s: %w", p, err)
+		}
+		return nil
+	})
+}
+
+// walkStatic calls fn for each file of static/ that is published: hidden
+// files are not; symbolic links are refused.
+func walkStatic(static fs.FS, fn func(p string) error) error {
 	return fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "." {
@@ -195,14 +128,7 @@ func copyStatic(themeFS *theme.Overlay, funnel *publish.Funnel) error {
 		if d.Type()&fs.ModeSymlink != 0 {
 			return fmt.Errorf("static/%s: symbolic links are not allowed in static/: copy the file instead", p)
 		}
-		data, err := fs.ReadFile(static, p)
-		if err != nil {
-			return fmt.Errorf("static/%s: %w", p, err)
-		}
-		if err := funnel.Write(p, data); err != nil {
-			return fmt.Errorf("static/%s: %w", p, err)
-		}
-		return nil
+		return fn(p)
 	})
 }
 

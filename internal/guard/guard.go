@@ -49,7 +49,19 @@ type Fingerprints struct {
 
 // Check collects the fingerprints of s and fails when a published source
 // contains a real name that is not consented (naming file and line).
-func Check(s *site.Site) (*Fingerprints, error) {
+func Check(s *site.Site) (*Fingerprints, error) { return new(Checker).Check(s) }
+
+// Checker is Check for successive builds of one site (the preview server):
+// while the fingerprints stay the same, a source that was scanned before (the
+// same *content.Source) is not scanned again. The zero Checker is ready.
+type Checker struct {
+	key     string
+	scan    *leakscan.Scanner
+	matches map[*content.Source][]leakscan.Match
+}
+
+// Check is the package's Check, reusing what the last call found.
+func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	groups := group(s)
 	var names, others []leakscan.Needle
 	for _, key := range sortedKeys(groups) {
@@ -105,7 +117,10 @@ func Check(s *site.Site) (*Fingerprints, error) {
 	}
 	// One pass over every published source finds both kinds; sources are
 	// scanned in parallel and the findings kept in source order.
-	scan := leakscan.New(append(append([]leakscan.Needle(nil), names...), others...))
+	all := append(append([]leakscan.Needle(nil), names...), others...)
+	if key := needlesKey(all); key != c.key || c.scan == nil {
+		c.key, c.scan, c.matches = key, leakscan.New(all), map[*content.Source][]leakscan.Match{}
+	}
 	found := make([][]leakscan.Match, len(published))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
@@ -114,11 +129,20 @@ func Check(s *site.Site) (*Fingerprints, error) {
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(published); i += workers {
-				found[i] = scan.Find(published[i].Raw)
+				if m, ok := c.matches[published[i]]; ok {
+					found[i] = m
+				} else {
+					found[i] = c.scan.Find(published[i].Raw)
+				}
 			}
 		}(w)
 	}
 	wg.Wait()
+	// Keep the findings of this build's sources only.
+	c.matches = make(map[*content.Source][]leakscan.Match, len(published))
+	for i, src := range published {
+		c.matches[src] = found[i]
+	}
 	var errs []error
 	shared := map[string]bool{}
 	for i, src := range published {
@@ -310,3 +334,20 @@ func slugOf(key string) string {
 	}
 	return key
 }
+
+// needlesKey identifies a set of needles.
+func needlesKey(ns []leakscan.Needle) string {
+	var b strings.Builder
+	for _, n := range ns {
+		b.WriteString(n.Kind)
+		b.WriteByte(0)
+		b.WriteString(n.Owner)
+		b.WriteByte(0)
+		b.WriteString(n.Text)
+		b.WriteByte(1)
+	}
+	return b.String()
+}
+
+// Key identifies the fingerprints: equal keys, equal needles.
+func (f *Fingerprints) Key() string { return needlesKey(f.Needles) }

@@ -48,10 +48,24 @@ func WithoutMinify() Option { return func(f *Funnel) { f.min = nil } }
 // WithLeakScan makes every text file be scanned for the needles before it is
 // written; a finding fails the write.
 func WithLeakScan(needles []leakscan.Needle) Option {
-	return func(f *Funnel) {
-		f.scan = leakscan.New(needles)
-		f.html = leakscan.New(needles, leakscan.WithHTML())
-	}
+	return WithScanners(NewScanners(needles))
+}
+
+// Scanners are the leak scanners of one set of needles: one for plain text,
+// one for markup. Building them is the costly part, so successive builds with
+// the same needles (the preview server) share them.
+type Scanners struct {
+	Plain, HTML *leakscan.Scanner
+}
+
+// NewScanners builds the scanners of needles.
+func NewScanners(needles []leakscan.Needle) *Scanners {
+	return &Scanners{Plain: leakscan.New(needles), HTML: leakscan.New(needles, leakscan.WithHTML())}
+}
+
+// WithScanners is WithLeakScan with scanners built before.
+func WithScanners(s *Scanners) Option {
+	return func(f *Funnel) { f.scan, f.html = s.Plain, s.HTML }
 }
 
 // New returns a Funnel writing to target.

@@ -43,17 +43,7 @@ type atomEntry struct {
 
 // feed writes the Atom feed of lang. Its updated time is the newest entry's
 // date, never the time of the build, so that identical input gives identical output.
-func (r *Renderer) feed(s *site.Site, b *viewBuilder, lang string) ([]byte, error) {
-	var items []*site.Page
-	for _, p := range s.Pages {
-		if p.Lang == lang && p.Source != nil && !p.Source.IsIndex {
-			items = append(items, p)
-		}
-	}
-	site.SortNewestFirst(items)
-	if len(items) > feedSize {
-		items = items[:feedSize]
-	}
+func (r *Renderer) feed(b *viewBuilder, lang string, items []*site.Page) ([]byte, error) {
 	f := atomFeed{
 		Lang:    lang,
 		Title:   r.cfg.Title[lang],
@@ -85,6 +75,21 @@ func (r *Renderer) feed(s *site.Site, b *viewBuilder, lang string) ([]byte, erro
 		f.Entries = append(f.Entries, e)
 	}
 	return marshalXML(f)
+}
+
+// feedItems are the newest items of lang, at most feedSize.
+func feedItems(s *site.Site, lang string) []*site.Page {
+	var items []*site.Page
+	for _, p := range s.Pages {
+		if p.Lang == lang && p.IsItem() {
+			items = append(items, p)
+		}
+	}
+	site.SortNewestFirst(items)
+	if len(items) > feedSize {
+		items = items[:feedSize]
+	}
+	return items
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

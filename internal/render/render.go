@@ -96,6 +96,16 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 // w. Warnings (links dropped because they point at skipped items) are returned
 // sorted, beside any error.
 func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error) {
+	warnings, _, err = r.RenderCached(s, w, nil)
+	return warnings, err
+}
+
+// RenderCached is Render for successive builds of one site: with a Cache, a
+// page whose inputs are unchanged since the last call is not rendered again
+// and its output path is returned in kept (the caller reuses the earlier
+// bytes); Markdown is converted again only for sources that changed.
+func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kept []string, err error) {
+	fp := c.begin(r, s)
 	bodies := make([]body, len(s.Pages))
 	index := make(map[*site.Page]int, len(s.Pages))
 	for i, p := range s.Pages {
@@ -107,67 +117,108 @@ func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error)
 		if p.Source == nil {
 			return nil
 		}
-		res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Links: s})
-		if err != nil {
-			return fmt.Errorf("%s: markdown: %w", p.Source.Path, err)
-		}
-		bodies[i] = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body}
-		if p.Source.Meta.Summary != "" {
-			bodies[i].summary = p.Source.Meta.Summary
-		}
-		if len(res.Dropped) > 0 {
-			warnMu.Lock()
-			for _, f := range res.Dropped {
-				warnings = append(warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
+		bd, ok := c.body(p)
+		if !ok {
+			res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Links: s})
+			if err != nil {
+				return fmt.Errorf("%s: markdown: %w", p.Source.Path, err)
 			}
+			bd = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body}
+			if p.Source.Meta.Summary != "" {
+				bd.summary = p.Source.Meta.Summary
+			}
+			for _, f := range res.Dropped {
+				bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
+			}
+			c.storeBody(p, bd)
+		}
+		bodies[i] = bd
+		if len(bd.warnings) > 0 {
+			warnMu.Lock()
+			warnings = append(warnings, bd.warnings...)
 			warnMu.Unlock()
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.Strings(warnings)
-	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index}
+	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index, fp: fp}
+	if fp != nil {
+		fp.views = views
+	}
+	var keptMu sync.Mutex
+	// unchanged reports (and records) an output whose inputs are as last time.
+	unchanged := func(out string, f uint64) bool {
+		if !c.unchanged(out, f) {
+			return false
+		}
+		keptMu.Lock()
+		kept = append(kept, out)
+		keptMu.Unlock()
+		return true
+	}
 	err = r.parallel(len(s.Pages), func(i int, buf *bytes.Buffer) error {
 		p := s.Pages[i]
-		return r.execute(w, buf, string(p.Kind), p.Path+"index.html", views.page(p))
+		out := p.Path + "index.html"
+		if unchanged(out, fp.page(p)) {
+			return nil
+		}
+		return r.execute(w, buf, string(p.Kind), out, views.page(p))
 	})
 	if err == nil {
 		err = views.err
 	}
 	if err != nil {
-		return warnings, err
+		return warnings, nil, err
 	}
 	var buf bytes.Buffer
-	root := views.root()
-	if err := r.execute(w, &buf, "index", "index.html", root); err != nil {
-		return warnings, err
+	rootFP := fp.root()
+	if !unchanged("index.html", rootFP) {
+		if err := r.execute(w, &buf, "index", "index.html", views.root()); err != nil {
+			return warnings, nil, err
+		}
 	}
-	notFound := views.root()
-	// A 404 is served at any address: it has no canonical one.
-	notFound.Permalink, notFound.XDefault = "", ""
-	if err := r.execute(w, &buf, "404", "404.html", notFound); err != nil {
-		return warnings, err
+	if !unchanged("404.html", rootFP) {
+		notFound := views.root()
+		// A 404 is served at any address: it has no canonical one.
+		notFound.Permalink, notFound.XDefault = "", ""
+		if err := r.execute(w, &buf, "404", "404.html", notFound); err != nil {
+			return warnings, nil, err
+		}
 	}
 	for _, lang := range r.cfg.Languages {
-		data, err := r.feed(s, views, lang)
+		items := feedItems(s, lang)
+		if unchanged(lang+"/feed.xml", fp.feed(items)) {
+			continue
+		}
+		data, err := r.feed(views, lang, items)
 		if err != nil {
-			return warnings, err
+			return warnings, nil, err
 		}
 		if err := w.Write(lang+"/feed.xml", data); err != nil {
-			return warnings, err
+			return warnings, nil, err
 		}
 	}
-	sm, err := r.sitemap(s)
-	if err != nil {
-		return warnings, err
+	if !unchanged("sitemap.xml", fp.sitemap()) {
+		sm, err := r.sitemap(s)
+		if err != nil {
+			return warnings, nil, err
+		}
+		if err := w.Write("sitemap.xml", sm); err != nil {
+			return warnings, nil, err
+		}
 	}
-	if err := w.Write("sitemap.xml", sm); err != nil {
-		return warnings, err
+	if !unchanged("robots.txt", rootFP) {
+		robots := "User-agent: *\nAllow: /\nSitemap: " + r.cfg.BaseURL + "sitemap.xml\n"
+		if err := w.Write("robots.txt", []byte(robots)); err != nil {
+			return warnings, nil, err
+		}
 	}
-	robots := "User-agent: *\nAllow: /\nSitemap: " + r.cfg.BaseURL + "sitemap.xml\n"
-	return warnings, w.Write("robots.txt", []byte(robots))
+	sort.Strings(kept)
+	c.end()
+	return warnings, kept, nil
 }
 
 func (r *Renderer) execute(w Writer, buf *bytes.Buffer, kind, out string, v *View) error {
@@ -228,9 +279,10 @@ feed:
 
 // body is a page's converted Markdown.
 type body struct {
-	html    template.HTML
-	summary string
-	text    []byte
+	html     template.HTML
+	summary  string
+	text     []byte
+	warnings []string
 }
 
 // T looks up a UI string; a missing key is an error naming key and language.

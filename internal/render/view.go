@@ -154,6 +154,7 @@ type viewBuilder struct {
 	s      *site.Site
 	bodies []body
 	index  map[*site.Page]int
+	fp     *fingerprinter // nil without a Cache
 	// cards caches each page's card per list language: an item is listed on
 	// many pages (its section, the home page, every term it has), and the
 	// card template dominated the build before it ran once per card.
@@ -187,11 +188,20 @@ func (b *viewBuilder) card(p *site.Page, lang string) Card {
 		return c.(Card)
 	}
 	c := b.newCard(p, lang)
-	var buf bytes.Buffer
-	if err := b.r.cards.ExecuteTemplate(&buf, "card", c); err != nil {
-		b.fail(fmt.Errorf("layouts/partials/card.html: %w", err))
+	var f uint64
+	if b.fp != nil {
+		f = b.fp.card(p, lang)
+	}
+	if h, ok := b.fp.cache().cardHTML(f); ok {
+		c.HTML = h
 	} else {
-		c.HTML = template.HTML(buf.String())
+		var buf bytes.Buffer
+		if err := b.r.cards.ExecuteTemplate(&buf, "card", c); err != nil {
+			b.fail(fmt.Errorf("layouts/partials/card.html: %w", err))
+		} else {
+			c.HTML = template.HTML(buf.String())
+			b.fp.cache().storeCardHTML(f, c.HTML)
+		}
 	}
 	b.cards.Store(key, c)
 	return c
@@ -269,11 +279,7 @@ func (b *viewBuilder) page(p *site.Page) *View {
 	for _, t := range p.Talents {
 		v.Talents = append(v.Talents, b.card(t, p.Lang))
 	}
-	limit := len(p.Pages)
-	if p.Kind == site.KindHome {
-		limit = min(limit, 12)
-	}
-	for _, c := range p.Pages[:limit] {
+	for _, c := range listed(p) {
 		v.Pages = append(v.Pages, b.card(c, p.Lang))
 	}
 	for _, lang := range cfg.Languages {
@@ -339,4 +345,15 @@ func (b *viewBuilder) langName(lang string) string {
 		return n
 	}
 	return lang
+}
+
+// homeCards is how many of the newest stories the home page features.
+const homeCards = 12
+
+// listed are the pages p shows as cards.
+func listed(p *site.Page) []*site.Page {
+	if p.Kind == site.KindHome && len(p.Pages) > homeCards {
+		return p.Pages[:homeCards]
+	}
+	return p.Pages
 }

@@ -378,6 +378,17 @@ func (s *Site) ref(p *Page, section, slug string) *Page {
 	return nil
 }
 
+// UnpublishedPaths lists the page paths of skipped items, sorted: everything
+// a link must not point to.
+func (s *Site) UnpublishedPaths() []string {
+	out := make([]string, 0, len(s.unpublished))
+	for p := range s.unpublished {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Page returns the published page at a URL path ("en/talents/x/"), or nil.
 func (s *Site) Page(urlPath string) *Page { return s.byPath[urlPath] }
 

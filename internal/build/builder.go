@@ -1,0 +1,283 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"kakehashi/internal/config"
+	"kakehashi/internal/consent"
+	"kakehashi/internal/content"
+	"kakehashi/internal/guard"
+	"kakehashi/internal/publish"
+	"kakehashi/internal/render"
+	"kakehashi/internal/site"
+	"kakehashi/internal/theme"
+)
+
+// builder runs the pipeline. Used once, it is a full build; kept between
+// builds (Incremental), it remembers what it loaded, scanned and rendered,
+// and redoes only what the changed files affect.
+type builder struct {
+	fsys fs.FS
+	opts Options
+
+	// Reset on a change of settings or theme.
+	cfg        *config.Config
+	theme      *theme.Overlay
+	renderer   *render.Renderer
+	sources    map[string]*content.Source
+	generation uint64
+
+	checker  guard.Checker
+	scanKey  string
+	scanners *publish.Scanners
+	cache    *render.Cache // nil for one-off builds
+}
+
+func newBuilder(fsys fs.FS, opts Options) *builder {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	return &builder{fsys: fsys, opts: opts}
+}
+
+// changes sorts changed site paths by what they invalidate.
+type changes struct {
+	all     bool     // settings or theme: start over
+	content []string // Markdown files to read again (or drop, if gone)
+	walk    bool     // folders or other content files changed: look for new and gone files
+	assets  bool     // static files or photos changed
+}
+
+func classify(changed []string) changes {
+	if changed == nil {
+		return changes{all: true}
+	}
+	var c changes
+	for _, p := range changed {
+		p = path.Clean(strings.TrimPrefix(p, "./"))
+		switch {
+		case p == config.FileName || p == "layouts" || strings.HasPrefix(p, "layouts/"):
+			c.all = true
+		case strings.HasPrefix(p, content.Dir+"/") && strings.HasSuffix(p, ".md"):
+			c.content = append(c.content, p)
+		case p == content.Dir || strings.HasPrefix(p, content.Dir+"/"):
+			c.walk, c.assets = true, true
+		case p == "static" || strings.HasPrefix(p, "static/"):
+			c.assets = true
+		}
+	}
+	return c
+}
+
+// build builds into target. prev holds the files of the last successful build
+// of this builder (nil for a full build); changed lists the site paths changed
+// since then (nil: everything).
+func (b *builder) build(target publish.Target, prev map[string][]byte, changed []string) (res *Result, err error) {
+	res = &Result{Pages: map[string]int{}}
+	start := time.Now()
+	stage := func(name string) {
+		now := time.Now()
+		res.Stages = append(res.Stages, Stage{name, now.Sub(start)})
+		start = now
+	}
+	defer func() {
+		if err != nil {
+			// What the cache believes was written was not kept: start afresh next time.
+			b.cache.Forget()
+		}
+	}()
+	ch := classify(changed)
+	if ch.all || b.cfg == nil || prev == nil {
+		if err := b.reset(); err != nil {
+			return nil, err
+		}
+		ch = changes{all: true}
+	} else if err := b.reload(ch); err != nil {
+		return nil, err
+	}
+	sources := make([]*content.Source, 0, len(b.sources))
+	for _, src := range b.sources {
+		sources = append(sources, src)
+	}
+	sort.Slice(sources, func(i, j int) bool { return sources[i].Path < sources[j].Path })
+	stage("load")
+
+	s, err := site.Build(b.cfg, sources, site.Options{Consent: consent.Options{Now: b.opts.Now, Drafts: b.opts.Drafts}, FS: b.fsys, Unconsented: b.opts.Unconsented})
+	if err != nil {
+		return nil, err
+	}
+	res.Site = s
+	res.Warnings = append(res.Warnings, s.Warnings...)
+	stage("graph")
+
+	var fopts []publish.Option
+	needles := ""
+	if !b.opts.Unconsented {
+		fp, err := b.checker.Check(s)
+		if err != nil {
+			return nil, err
+		}
+		needles = fp.Key()
+		if b.scanners == nil || needles != b.scanKey {
+			b.scanKey, b.scanners = needles, publish.NewScanners(fp.Needles)
+		}
+		fopts = append(fopts, publish.WithScanners(b.scanners))
+	}
+	stage("guard")
+	if b.opts.NoMinify {
+		fopts = append(fopts, publish.WithoutMinify())
+	}
+	if b.cache != nil {
+		// Outputs scanned for other needles must be rendered and scanned again.
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%d\x00%s", b.generation, needles)
+		b.cache.Epoch = h.Sum64()
+	}
+	funnel := publish.New(target, fopts...)
+	warnings, kept, err := b.renderer.RenderCached(s, funnel, b.cache)
+	res.Warnings = append(res.Warnings, warnings...)
+	if err != nil {
+		return nil, err
+	}
+	res.Reused = len(kept)
+	for _, p := range kept {
+		data, ok := prev[p]
+		if !ok {
+			return nil, fmt.Errorf("%s: cached output missing", p)
+		}
+		if err := target.Put(p, data); err != nil {
+			return nil, err
+		}
+	}
+	stage("render")
+
+	if err := b.copyAssets(s, funnel, target, prev, ch); err != nil {
+		return nil, err
+	}
+	stage("static")
+	written := append(funnel.Written(), kept...)
+	for _, p := range written {
+		res.Files++
+		if strings.HasSuffix(p, ".html") {
+			lang, _, found := strings.Cut(p, "/")
+			if !found || !b.cfg.HasLanguage(lang) {
+				lang = ""
+			}
+			res.Pages[lang]++
+		}
+	}
+	sort.Strings(res.Warnings)
+	return res, nil
+}
+
+// reset reads settings, theme and every content file.
+func (b *builder) reset() error {
+	cfg, err := config.Load(b.fsys)
+	if err != nil {
+		return err
+	}
+	if b.opts.BaseURL != "" {
+		if err := cfg.SetBaseURL(b.opts.BaseURL); err != nil {
+			return fmt.Errorf("--base-url: %w", err)
+		}
+	}
+	th := theme.New(b.fsys)
+	r, err := render.New(cfg, th.Sub("layouts"), b.opts.RenderOptions...)
+	if err != nil {
+		return err
+	}
+	list, err := content.Load(b.fsys, cfg)
+	if err != nil {
+		return err
+	}
+	b.cfg, b.theme, b.renderer = cfg, th, r
+	b.sources = make(map[string]*content.Source, len(list))
+	for _, src := range list {
+		b.sources[src.Path] = src
+	}
+	b.generation++
+	b.cache.Forget()
+	return nil
+}
+
+// reload reads the changed content files again; unchanged ones keep their
+// *content.Source, which is how later stages know they are unchanged.
+func (b *builder) reload(ch changes) error {
+	paths := ch.content
+	if ch.walk {
+		all, err := content.Walk(b.fsys)
+		if err != nil {
+			return err
+		}
+		present := map[string]bool{}
+		for _, p := range all {
+			present[p] = true
+			if b.sources[p] == nil {
+				paths = append(paths, p)
+			}
+		}
+		for p := range b.sources {
+			if !present[p] {
+				delete(b.sources, p)
+			}
+		}
+	}
+	var errs []error
+	for _, p := range paths {
+		src, err := content.ReadFile(b.fsys, p, b.cfg)
+		if errors.Is(err, fs.ErrNotExist) {
+			delete(b.sources, p)
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		b.sources[p] = src
+	}
+	return errors.Join(errs...)
+}
+
+// copyAssets sends static files and consented photos through the funnel, or,
+// when none of them changed, reuses the previous build's bytes.
+func (b *builder) copyAssets(s *site.Site, funnel *publish.Funnel, target publish.Target, prev map[string][]byte, ch changes) error {
+	reuse := !ch.all && !ch.assets && prev != nil
+	if reuse {
+		static := b.theme.Sub("static")
+		err := walkStatic(static, func(p string) error {
+			data, ok := prev[p]
+			if !ok {
+				return fmt.Errorf("static/%s: cached output missing", p)
+			}
+			return target.Put(p, data)
+		})
+		if err != nil {
+			return err
+		}
+	} else if err := copyStatic(b.theme, funnel); err != nil {
+		return err
+	}
+	for _, ph := range s.Photos {
+		if data, ok := prev[ph.Path]; ok && reuse {
+			if err := target.Put(ph.Path, data); err != nil {
+				return err
+			}
+			continue
+		}
+		data, err := fs.ReadFile(b.fsys, ph.Source)
+		if err != nil {
+			return err
+		}
+		if err := funnel.Write(ph.Path, data); err != nil {
+			return fmt.Errorf("%s: %w", ph.Source, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,363 @@
+package render
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"html/template"
+	"sync"
+	"time"
+
+	"kakehashi/internal/content"
+	"kakehashi/internal/site"
+)
+
+// Cache carries what one RenderCached call learnt to the next, for the
+// preview server's rebuilds. It relies on the caller reusing the same
+// *content.Source for a file that did not change: a source's identity is its
+// pointer. A nil *Cache caches nothing.
+//
+// A page's fingerprint covers every input its view is built from (its own
+// fields and source, its translations and the cards it lists); Epoch covers
+// the rest (settings, templates, the leak scan's needles). Anything the
+// fingerprint misses would serve a stale page, which is why the preview
+// server's tests compare incremental rebuilds with full builds after random
+// edits.
+type Cache struct {
+	// Epoch must change whenever anything outside the page graph changes.
+	Epoch uint64
+
+	seed    maphash.Seed
+	mu      sync.Mutex
+	ids     map[*content.Source]uint64
+	nextID  uint64
+	bodies  map[*content.Source]cachedBody
+	outputs map[string]uint64 // output path → fingerprint of what was written
+	cards   map[uint64]template.HTML
+
+	// per call
+	links     uint64
+	used      map[*content.Source]bool
+	seen      map[string]bool
+	usedCards map[uint64]bool
+}
+
+type cachedBody struct {
+	links uint64
+	body  body
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{
+		seed:    maphash.MakeSeed(),
+		ids:     map[*content.Source]uint64{},
+		bodies:  map[*content.Source]cachedBody{},
+		outputs: map[string]uint64{},
+		cards:   map[uint64]template.HTML{},
+	}
+}
+
+// Forget drops everything, so that the next call renders every page.
+func (c *Cache) Forget() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ids = map[*content.Source]uint64{}
+	c.bodies = map[*content.Source]cachedBody{}
+	c.outputs = map[string]uint64{}
+	c.cards = map[uint64]template.HTML{}
+}
+
+// begin starts one render of s and returns its fingerprinter.
+func (c *Cache) begin(r *Renderer, s *site.Site) *fingerprinter {
+	if c == nil {
+		return nil
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	for _, p := range s.UnpublishedPaths() {
+		h.WriteString(p)
+		h.WriteByte(0)
+	}
+	c.mu.Lock()
+	c.links = h.Sum64()
+	c.used = map[*content.Source]bool{}
+	c.seen = map[string]bool{}
+	c.usedCards = map[uint64]bool{}
+	c.mu.Unlock()
+	return &fingerprinter{c: c, r: r, s: s, cards: map[cardKey]uint64{}}
+}
+
+// end forgets sources and outputs that this render did not use.
+func (c *Cache) end() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for src := range c.bodies {
+		if !c.used[src] {
+			delete(c.bodies, src)
+			delete(c.ids, src)
+		}
+	}
+	for out := range c.outputs {
+		if !c.seen[out] {
+			delete(c.outputs, out)
+		}
+	}
+	for k := range c.cards {
+		if !c.usedCards[k] {
+			delete(c.cards, k)
+		}
+	}
+}
+
+// cardHTML returns the rendered card of fingerprint f, if rendered before.
+func (c *Cache) cardHTML(f uint64) (template.HTML, bool) {
+	if c == nil {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.usedCards[f] = true
+	h, ok := c.cards[f]
+	return h, ok
+}
+
+func (c *Cache) storeCardHTML(f uint64, h template.HTML) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.cards[f] = h
+	c.usedCards[f] = true
+	c.mu.Unlock()
+}
+
+func (c *Cache) body(p *site.Page) (body, bool) {
+	if c == nil {
+		return body{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used[p.Source] = true
+	b, ok := c.bodies[p.Source]
+	return b.body, ok && b.links == c.links
+}
+
+func (c *Cache) storeBody(p *site.Page, b body) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.bodies[p.Source] = cachedBody{links: c.links, body: b}
+	c.mu.Unlock()
+}
+
+// unchanged records fingerprint f for out and reports whether it equals the last one.
+func (c *Cache) unchanged(out string, f uint64) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seen[out] = true
+	last, ok := c.outputs[out]
+	c.outputs[out] = f
+	return ok && last == f
+}
+
+func (c *Cache) sourceID(src *content.Source) uint64 {
+	if src == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used[src] = true
+	id, ok := c.ids[src]
+	if !ok {
+		c.nextID++
+		id = c.nextID
+		c.ids[src] = id
+	}
+	return id
+}
+
+// fingerprinter hashes the inputs of each output of one render.
+type fingerprinter struct {
+	c     *Cache
+	r     *Renderer
+	s     *site.Site
+	views *viewBuilder
+	mu    sync.Mutex
+	cards map[cardKey]uint64
+}
+
+type hasher struct{ maphash.Hash }
+
+func (h *hasher) str(s string) { h.WriteString(s); h.WriteByte(0) }
+
+func (h *hasher) num(n uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], n)
+	h.Write(b[:])
+}
+
+func (h *hasher) time(t time.Time) { h.num(uint64(t.Unix())) }
+
+func (h *hasher) flag(b bool) {
+	if b {
+		h.WriteByte(1)
+	} else {
+		h.WriteByte(0)
+	}
+}
+
+func (f *fingerprinter) hasher() *hasher {
+	h := &hasher{}
+	h.SetSeed(f.c.seed)
+	h.num(f.c.Epoch)
+	h.num(f.c.links)
+	return h
+}
+
+// card hashes what a card of p in a list of lang shows.
+func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
+	key := cardKey{p, lang}
+	f.mu.Lock()
+	v, ok := f.cards[key]
+	f.mu.Unlock()
+	if ok {
+		return v
+	}
+	// A card is hashed by what it shows, not by its source: a story whose
+	// body changed below its first paragraph still has the same card, and
+	// the lists showing it need not be rendered again.
+	c := f.views.newCard(p, lang)
+	h := f.hasher()
+	for _, s := range []string{c.Kind, c.Title, c.URL, c.Name, c.Role, c.Company, c.Industry, c.Summary, c.DateISO, c.DateText, c.Lang, c.Marker} {
+		h.str(s)
+	}
+	h.num(uint64(c.Count))
+	if c.Photo != nil {
+		h.str(c.Photo.URL)
+		h.str(c.Photo.Alt)
+	}
+	v = h.Sum64()
+	f.mu.Lock()
+	f.cards[key] = v
+	f.mu.Unlock()
+	return v
+}
+
+func (f *fingerprinter) pageFields(h *hasher, p *site.Page) {
+	h.str(string(p.Kind))
+	h.str(p.Path)
+	h.str(p.Lang)
+	h.str(p.Title)
+	h.time(p.Date)
+	h.str(p.Name)
+	h.str(p.Taxonomy)
+	h.str(p.Term)
+	h.flag(p.Consent.Draft)
+	h.flag(p.Unconsented)
+	h.num(f.c.sourceID(p.Source))
+	if p.Photo != nil {
+		h.str(p.Photo.Path)
+	}
+}
+
+// page hashes everything p's view is built from.
+func (f *fingerprinter) page(p *site.Page) uint64 {
+	if f == nil {
+		return 0
+	}
+	h := f.hasher()
+	f.pageFields(h, p)
+	for _, t := range p.Translations {
+		h.str(t.Path)
+	}
+	for _, lang := range f.r.cfg.Languages {
+		if lang != p.Lang && p.Translation(lang) == nil {
+			if fb := f.s.Fallback(p, lang); fb != nil {
+				h.str(fb.Path)
+			}
+		}
+	}
+	if p.Employer != nil {
+		h.num(f.card(p.Employer, p.Lang))
+	}
+	h.WriteByte('t')
+	for _, t := range p.Talents {
+		h.num(f.card(t, p.Lang))
+	}
+	h.WriteByte('p')
+	for _, c := range listed(p) {
+		h.num(f.card(c, p.Lang))
+	}
+	f.nav(h, p.Lang)
+	return h.Sum64()
+}
+
+// nav hashes what every page of lang shows of the site: home and sections.
+func (f *fingerprinter) nav(h *hasher, lang string) {
+	if home := f.s.Home[lang]; home != nil {
+		h.str(home.Path)
+	}
+	for _, sec := range f.s.Sections[lang] {
+		h.str(sec.Path)
+		h.str(sec.Title)
+		h.num(f.c.sourceID(sec.Source))
+	}
+}
+
+// root hashes the language entry page, the 404 page and robots.txt.
+func (f *fingerprinter) root() uint64 {
+	if f == nil {
+		return 0
+	}
+	h := f.hasher()
+	for _, lang := range f.r.cfg.Languages {
+		f.nav(h, lang)
+	}
+	return h.Sum64()
+}
+
+func (f *fingerprinter) feed(items []*site.Page) uint64 {
+	if f == nil {
+		return 0
+	}
+	h := f.hasher()
+	for _, p := range items {
+		h.num(f.card(p, p.Lang))
+		for _, t := range p.Translations {
+			h.str(t.Path)
+		}
+	}
+	return h.Sum64()
+}
+
+func (f *fingerprinter) sitemap() uint64 {
+	if f == nil {
+		return 0
+	}
+	h := f.hasher()
+	for _, p := range f.s.Pages {
+		h.str(p.Path)
+		h.time(p.Date)
+		for _, t := range p.Translations {
+			h.str(t.Path)
+		}
+	}
+	return h.Sum64()
+}
+
+func (f *fingerprinter) cache() *Cache {
+	if f == nil {
+		return nil
+	}
+	return f.c
+}
