@@ -55,6 +55,10 @@ func Check(s *site.Site) (*Fingerprints, error) { return new(Checker).Check(s) }
 // while the fingerprints stay the same, a source that was scanned before (the
 // same *content.Source) is not scanned again. The zero Checker is ready.
 type Checker struct {
+	mu        sync.Mutex
+	norm      map[string]string
+	sentences map[*content.Source][]string
+
 	key     string
 	scan    *leakscan.Scanner
 	matches map[*content.Source][]leakscan.Match
@@ -62,7 +66,7 @@ type Checker struct {
 
 // Check is the package's Check, reusing what the last call found.
 func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
-	groups := group(s)
+	groups := c.group(s)
 	var names, others []leakscan.Needle
 	for _, key := range sortedKeys(groups) {
 		g := groups[key]
@@ -84,14 +88,20 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 				}
 			}
 		}
+		published := map[string]bool{}
+		for _, t := range g.publishedTitles {
+			if len(g.skipped) > 0 {
+				published[c.normalize(t)] = true
+			}
+		}
 		for _, src := range g.skipped {
 			add := func(kind, text string) {
-				if strings.TrimSpace(text) != "" && !g.publishedText[leakscan.Normalize(text)] {
+				if strings.TrimSpace(text) != "" && !published[c.normalize(text)] {
 					others = append(others, leakscan.Needle{Text: text, Kind: kind, Owner: owner})
 				}
 			}
 			add(KindTitle, src.Meta.Title)
-			for _, sentence := range distinctiveSentences(src.Body) {
+			for _, sentence := range c.distinctiveSentences(src) {
 				add(KindSentence, sentence)
 			}
 			if len(g.published) == 0 {
@@ -103,8 +113,8 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 			}
 		}
 	}
-	names = dedupe(names)
-	others = dedupe(others)
+	names = c.dedupe(names)
+	others = c.dedupe(others)
 
 	// A real name in a published source is a hard error; any other fingerprint
 	// found in published sources is text the site publishes legitimately (a
@@ -138,6 +148,7 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 		}(w)
 	}
 	wg.Wait()
+	c.prune(s)
 	// Keep the findings of this build's sources only.
 	c.matches = make(map[*content.Source][]leakscan.Match, len(published))
 	for i, src := range published {
@@ -153,7 +164,7 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 			if m.Needle.Kind == KindRealName {
 				errs = append(errs, fileerr.Errorf(src.Path, m.Line, "real name of %s is not consented for publication: use the alias instead", slugOf(m.Needle.Owner)))
 			} else {
-				shared[leakscan.Normalize(m.Needle.Text)] = true
+				shared[c.normalize(m.Needle.Text)] = true
 			}
 		}
 	}
@@ -162,7 +173,7 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	}
 	fp := &Fingerprints{Needles: names}
 	for _, n := range others {
-		if !shared[leakscan.Normalize(n.Text)] {
+		if !shared[c.normalize(n.Text)] {
 			fp.Needles = append(fp.Needles, n)
 		}
 	}
@@ -172,17 +183,17 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 type itemGroup struct {
 	all, skipped, published []*content.Source
 	nameAllowed             bool
-	// publishedText holds the normalised titles of the published translations,
-	// which are not fingerprints even if a skipped translation shares them.
-	publishedText map[string]bool
+	// publishedTitles are the titles of the published translations, which are
+	// not fingerprints even if a skipped translation shares them.
+	publishedTitles []string
 }
 
-func group(s *site.Site) map[string]*itemGroup {
+func (c *Checker) group(s *site.Site) map[string]*itemGroup {
 	groups := map[string]*itemGroup{}
 	get := func(key string) *itemGroup {
 		g := groups[key]
 		if g == nil {
-			g = &itemGroup{publishedText: map[string]bool{}}
+			g = &itemGroup{}
 			groups[key] = g
 		}
 		return g
@@ -194,7 +205,7 @@ func group(s *site.Site) map[string]*itemGroup {
 		g := get(p.Key)
 		g.all = append(g.all, p.Source)
 		g.published = append(g.published, p.Source)
-		g.publishedText[leakscan.Normalize(p.Title)] = true
+		g.publishedTitles = append(g.publishedTitles, p.Title)
 		if p.Consent.RealName {
 			g.nameAllowed = true
 		}
@@ -302,11 +313,11 @@ func splitSentences(line string) []string {
 	return out
 }
 
-func dedupe(ns []leakscan.Needle) []leakscan.Needle {
+func (c *Checker) dedupe(ns []leakscan.Needle) []leakscan.Needle {
 	seen := map[string]bool{}
 	out := ns[:0]
 	for _, n := range ns {
-		k := leakscan.Normalize(n.Text)
+		k := c.normalize(n.Text)
 		if k == "" || seen[k] {
 			continue
 		}
@@ -351,3 +362,54 @@ func needlesKey(ns []leakscan.Needle) string {
 
 // Key identifies the fingerprints: equal keys, equal needles.
 func (f *Fingerprints) Key() string { return needlesKey(f.Needles) }
+
+// normalize is leakscan.Normalize, remembered: the same titles and names are
+// normalised on every build of the preview server.
+func (c *Checker) normalize(s string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n, ok := c.norm[s]; ok {
+		return n
+	}
+	if c.norm == nil {
+		c.norm = map[string]string{}
+	}
+	n := leakscan.Normalize(s)
+	c.norm[s] = n
+	return n
+}
+
+// prune forgets what the sources of this build no longer need, so that a
+// preview server running all day does not grow.
+func (c *Checker) prune(s *site.Site) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	skipped := map[*content.Source]bool{}
+	for _, sk := range s.Skipped {
+		skipped[sk.Source] = true
+	}
+	for src := range c.sentences {
+		if !skipped[src] {
+			delete(c.sentences, src)
+		}
+	}
+	// Normalised strings are cheap to recompute: start over when the memo
+	// has grown well past one site's worth.
+	if len(c.norm) > 4*(len(s.Pages)+len(s.Skipped))+1024 {
+		c.norm = nil
+	}
+}
+
+func (c *Checker) distinctiveSentences(src *content.Source) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.sentences[src]; ok {
+		return s
+	}
+	if c.sentences == nil {
+		c.sentences = map[*content.Source][]string{}
+	}
+	s := distinctiveSentences(src.Body)
+	c.sentences[src] = s
+	return s
+}

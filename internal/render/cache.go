@@ -33,12 +33,14 @@ type Cache struct {
 	bodies  map[*content.Source]cachedBody
 	outputs map[string]uint64 // output path → fingerprint of what was written
 	cards   map[uint64]template.HTML
+	memo    map[memoKey]memoEntry
 
 	// per call
 	links     uint64
 	used      map[*content.Source]bool
 	seen      map[string]bool
 	usedCards map[uint64]bool
+	usedMemo  map[memoKey]bool
 }
 
 type cachedBody struct {
@@ -54,6 +56,7 @@ func NewCache() *Cache {
 		bodies:  map[*content.Source]cachedBody{},
 		outputs: map[string]uint64{},
 		cards:   map[uint64]template.HTML{},
+		memo:    map[memoKey]memoEntry{},
 	}
 }
 
@@ -68,6 +71,7 @@ func (c *Cache) Forget() {
 	c.bodies = map[*content.Source]cachedBody{}
 	c.outputs = map[string]uint64{}
 	c.cards = map[uint64]template.HTML{}
+	c.memo = map[memoKey]memoEntry{}
 }
 
 // begin starts one render of s and returns its fingerprinter.
@@ -86,6 +90,7 @@ func (c *Cache) begin(r *Renderer, s *site.Site) *fingerprinter {
 	c.used = map[*content.Source]bool{}
 	c.seen = map[string]bool{}
 	c.usedCards = map[uint64]bool{}
+	c.usedMemo = map[memoKey]bool{}
 	c.mu.Unlock()
 	return &fingerprinter{c: c, r: r, s: s, cards: map[cardKey]uint64{}}
 }
@@ -111,6 +116,11 @@ func (c *Cache) end() {
 	for k := range c.cards {
 		if !c.usedCards[k] {
 			delete(c.cards, k)
+		}
+	}
+	for k := range c.memo {
+		if !c.usedMemo[k] {
+			delete(c.memo, k)
 		}
 	}
 }
@@ -233,6 +243,21 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 	if ok {
 		return v
 	}
+	// A story's card depends on its source alone (and the photo's place):
+	// remember its hash from earlier builds while the source is the same.
+	var mk memoKey
+	if p.IsItem() && p.Source != nil {
+		mk = memoKey{src: p.Source, lang: lang}
+		if p.Photo != nil {
+			mk.photo = p.Photo.Path
+		}
+		if v, ok := f.c.memoCard(mk); ok {
+			f.mu.Lock()
+			f.cards[key] = v
+			f.mu.Unlock()
+			return v
+		}
+	}
 	// A card is hashed by what it shows, not by its source: a story whose
 	// body changed below its first paragraph still has the same card, and
 	// the lists showing it need not be rendered again.
@@ -250,7 +275,38 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 	f.mu.Lock()
 	f.cards[key] = v
 	f.mu.Unlock()
+	if mk.src != nil {
+		f.c.storeMemo(mk, v)
+	}
 	return v
+}
+
+type memoKey struct {
+	src   *content.Source
+	lang  string
+	photo string
+}
+
+type memoEntry struct {
+	epoch, links, hash uint64
+}
+
+func (c *Cache) memoCard(k memoKey) (uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.memo[k]
+	if ok && e.epoch == c.Epoch && e.links == c.links {
+		c.usedMemo[k] = true
+		return e.hash, true
+	}
+	return 0, false
+}
+
+func (c *Cache) storeMemo(k memoKey, v uint64) {
+	c.mu.Lock()
+	c.memo[k] = memoEntry{epoch: c.Epoch, links: c.links, hash: v}
+	c.usedMemo[k] = true
+	c.mu.Unlock()
 }
 
 func (f *fingerprinter) pageFields(h *hasher, p *site.Page) {
