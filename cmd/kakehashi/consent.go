@@ -81,7 +81,7 @@ func runConsent(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *drafts {
 		mode = ", drafts published"
 	}
-	fmt.Fprintf(stdout, "\n%d published, %d skipped (%d %s, consent as on %s%s)\n", pub, skip, len(list), plural(len(list), "file", "files"), date, mode)
+	fmt.Fprintf(stdout, "\n%d published, %d skipped (%d %s, consent as of %s%s)\n", pub, skip, len(list), plural(len(list), "file", "files"), date, mode)
 	return 0
 }
 

@@ -47,7 +47,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 				skip++
 			}
 		}
-		fmt.Fprintf(stdout, "verify: OK: %d files in %s scanned for %d fingerprints (%d content files published, %d skipped, consent as on %s)\n",
+		fmt.Fprintf(stdout, "verify: OK: %d files in %s scanned for %d fingerprints (%d content files published, %d skipped, consent as of %s)\n",
 			rep.Files, dest, rep.Needles, pub, skip, now.Format("2006-01-02"))
 		return 0
 	}

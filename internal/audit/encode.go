@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/width"
@@ -153,4 +155,14 @@ func runeWidth(r rune) int {
 		return 2
 	}
 	return 1
+}
+
+// WriteExpiring writes the entries of list (as returned by Expiring) as a
+// table of file, language, end date and days left, counted from now.
+func WriteExpiring(w io.Writer, list []Entry, now time.Time) error {
+	rows := [][]string{{"FILE", "LANG", "EXPIRES", "DAYS LEFT"}}
+	for _, e := range list {
+		rows = append(rows, []string{e.File, e.Lang, e.Expires.Format(dateFormat), strconv.Itoa(DaysLeft(e, now))})
+	}
+	return writeColumns(w, rows)
 }

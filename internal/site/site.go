@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -148,7 +149,7 @@ func Build(cfg *config.Config, sources []*content.Source, opts Options) (*Site, 
 	if err := s.attachPhotos(); err != nil {
 		return nil, err
 	}
-	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].Path < s.Pages[j].Path })
+	sortByPath(s.Pages)
 	sort.Slice(s.Skipped, func(i, j int) bool { return s.Skipped[i].File < s.Skipped[j].File })
 	return s, nil
 }
@@ -355,11 +356,11 @@ func contains(list []string, v string) bool {
 // SortNewestFirst orders pages by date, newest first, then by path so that the
 // order never depends on the order files were read in.
 func SortNewestFirst(pages []*Page) {
-	sort.SliceStable(pages, func(i, j int) bool {
-		if !pages[i].Date.Equal(pages[j].Date) {
-			return pages[i].Date.After(pages[j].Date)
+	slices.SortFunc(pages, func(a, b *Page) int {
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
 		}
-		return pages[i].Path < pages[j].Path
+		return strings.Compare(a.Path, b.Path)
 	})
 }
 
@@ -420,4 +421,8 @@ func (p *Page) Translation(lang string) *Page {
 		}
 	}
 	return nil
+}
+
+func sortByPath(pages []*Page) {
+	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 }

@@ -1,7 +1,8 @@
 package site
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -29,49 +30,61 @@ var Taxonomies = []Taxonomy{
 // addTaxonomies adds, per language, a page per term and an index of terms.
 // Only published items count, so a term whose items are all skipped does not exist.
 func (s *Site) addTaxonomies() {
-	for _, tax := range Taxonomies {
-		for _, lang := range s.Config.Languages {
-			terms := map[string]*Page{}
-			for _, p := range s.Pages {
-				if !p.IsItem() || p.Section != tax.Section || p.Source == nil || !s.ListedIn(p, lang) {
+	type termKey struct{ tax, lang, slug string }
+	terms := map[termKey]*Page{}
+	var keys []termKey
+	for _, p := range s.Pages {
+		if !p.IsItem() || p.Source == nil {
+			continue
+		}
+		for _, tax := range Taxonomies {
+			if p.Section != tax.Section {
+				continue
+			}
+			list := tax.terms(&p.Source.Meta)
+			if len(list) == 0 {
+				continue
+			}
+			for _, lang := range s.Config.Languages {
+				if !s.ListedIn(p, lang) {
 					continue
 				}
-				for _, term := range tax.terms(&p.Source.Meta) {
+				for _, term := range list {
 					slug := TermSlug(term)
 					if slug == "" {
 						continue
 					}
-					tp := terms[slug]
+					k := termKey{tax.Name, lang, slug}
+					tp := terms[k]
 					if tp == nil {
 						tp = &Page{Kind: KindTerm, Lang: lang, Key: tax.Name + "/" + slug, Section: tax.Name, Slug: slug,
 							Path: lang + "/" + tax.Name + "/" + slug + "/", Title: term, Taxonomy: tax.Name, Term: term}
-						terms[slug] = tp
+						terms[k] = tp
+						keys = append(keys, k)
 					}
 					if len(tp.Pages) == 0 || tp.Pages[len(tp.Pages)-1] != p {
 						tp.Pages = append(tp.Pages, p)
 					}
 				}
 			}
-			if len(terms) == 0 {
-				continue
-			}
-			index := &Page{Kind: KindTerms, Lang: lang, Key: tax.Name + "/_index", Section: tax.Name, Slug: tax.Name,
-				Path: lang + "/" + tax.Name + "/", Title: tax.Name, Taxonomy: tax.Name}
-			slugs := make([]string, 0, len(terms))
-			for slug := range terms {
-				slugs = append(slugs, slug)
-			}
-			sort.Strings(slugs)
-			s.generate(index)
-			for _, slug := range slugs {
-				tp := terms[slug]
-				SortNewestFirst(tp.Pages)
-				s.generate(tp)
-				index.Pages = append(index.Pages, tp)
-			}
 		}
 	}
-	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].Path < s.Pages[j].Path })
+	slices.SortFunc(keys, func(a, b termKey) int {
+		return cmp.Or(strings.Compare(a.tax, b.tax), strings.Compare(a.lang, b.lang), strings.Compare(a.slug, b.slug))
+	})
+	var index *Page
+	for _, k := range keys {
+		if index == nil || index.Taxonomy != k.tax || index.Lang != k.lang {
+			index = &Page{Kind: KindTerms, Lang: k.lang, Key: k.tax + "/_index", Section: k.tax, Slug: k.tax,
+				Path: k.lang + "/" + k.tax + "/", Title: k.tax, Taxonomy: k.tax}
+			s.generate(index)
+		}
+		tp := terms[k]
+		SortNewestFirst(tp.Pages)
+		s.generate(tp)
+		index.Pages = append(index.Pages, tp)
+	}
+	sortByPath(s.Pages)
 }
 
 // TermURL returns the path of a term's page in lang, or "" if it has none.

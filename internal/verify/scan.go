@@ -125,18 +125,27 @@ func (v *verifier) prepare(needles []leakscan.Needle) {
 // readPhotos fingerprints the images in content/ by their bytes, raw and
 // stripped: those that are no consented photo must not turn up in the output
 // under any name.
-func (v *verifier) readPhotos(sources []*content.Source) error {
+func (v *verifier) readPhotos() error {
 	v.forbidden, v.allowed, v.photoOf = map[[32]byte]string{}, map[[32]byte]bool{}, map[string]string{}
+	if v.fsys == nil {
+		return nil
+	}
 	consented := map[string]bool{}
 	for _, ph := range v.site.Photos {
 		consented[ph.Source] = true
 	}
-	for _, src := range sources {
-		if src.Meta.Photo != "" {
+	name := func(src *content.Source) {
+		if src != nil && src.Meta.Photo != "" {
 			if _, ok := v.photoOf[src.Meta.Photo]; !ok {
 				v.photoOf[src.Meta.Photo] = src.Key
 			}
 		}
+	}
+	for _, p := range v.site.Pages {
+		name(p.Source)
+	}
+	for _, sk := range v.site.Skipped {
+		name(sk.Source)
 	}
 	err := fs.WalkDir(v.fsys, content.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -269,7 +278,7 @@ func (v *verifier) checkImage(rel string, format imagemeta.Format, data []byte) 
 }
 
 func (v *verifier) isStatic(rel string) bool {
-	if v.static == nil {
+	if v.static == nil || v.fsys == nil {
 		return false
 	}
 	st, err := fs.Stat(v.static, rel)

@@ -159,39 +159,76 @@ func Run(siteDir, outDir string, now time.Time, opts ...Option) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	copts := consent.Options{Now: now, Drafts: o.drafts}
-	s, err := site.Build(cfg, sources, site.Options{Consent: copts, FS: fsys})
+	s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: now, Drafts: o.drafts}, FS: fsys})
 	if err != nil {
 		return nil, err
 	}
-	v := &verifier{site: s, cfg: cfg, fsys: fsys}
-	rep := &Report{Decisions: audit.FromSite(s)}
-
-	var needles = v.linkNeedles()
+	in := Input{Site: s, SiteFS: fsys}
+	var early []Finding
 	fp, err := guard.Check(s)
 	if err != nil {
-		// The build would refuse this content; whatever the output holds was
-		// built before, and is still checked with what can be known.
-		rep.Findings = append(rep.Findings, sourceFindings(err)...)
+		// The build would refuse this content, so the output was built from
+		// something else: it is still checked with what can be known.
+		early = sourceFindings(err)
 	} else {
-		needles = append(fp.Needles, needles...)
-		v.expected, err = expectedFiles(fsys, build.Options{Now: now, Drafts: o.drafts})
+		in.Fingerprints = fp
+		in.Expected, err = expectedFiles(fsys, build.Options{Now: now, Drafts: o.drafts})
 		if err != nil {
-			rep.Findings = append(rep.Findings, buildFinding(err))
+			early = append(early, buildFinding(siteDir, err))
 		}
 	}
+	rep, err := Scan(in, os.DirFS(outDir))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", outDir, err)
+	}
+	rep.Findings = append(early, rep.Findings...)
+	sortFindings(rep.Findings)
+	return rep, nil
+}
+
+// Input is what Scan checks an output against.
+type Input struct {
+	// Site is the page graph of the current content.
+	Site *site.Site
+	// Fingerprints are guard.Check's; nil when the check failed, and then only
+	// what needs no fingerprints (paths, images, links) is checked.
+	Fingerprints *guard.Fingerprints
+	// SiteFS is the site folder: its content/ photos and static/ files.
+	SiteFS fs.FS
+	// Expected is the set of files a build of the current content writes
+	// (slash paths); nil when unknown, and then no file is reported for not
+	// being in it.
+	Expected map[string]bool
+}
+
+// Scan checks every file of out against in. It is the part of Verify that
+// needs no build: a build can run it on its temporary output before the swap
+// (with Expected set to the files it wrote), without importing a cycle.
+func Scan(in Input, out fs.FS) (*Report, error) {
+	s := in.Site
+	v := &verifier{site: s, cfg: s.Config, fsys: in.SiteFS, expected: in.Expected}
+	needles := v.linkNeedles()
+	if in.Fingerprints != nil {
+		needles = append(slices.Clone(in.Fingerprints.Needles), needles...)
+	}
 	v.prepare(needles)
-	rep.Needles = len(needles)
-	if err := v.readPhotos(sources); err != nil {
+	if err := v.readPhotos(); err != nil {
 		return nil, err
 	}
-
-	files, err := listOutput(outDir)
+	files, err := listOutput(out)
 	if err != nil {
 		return nil, err
 	}
-	rep.Files = len(files)
-	out := os.DirFS(outDir)
+	found, err := v.checkAll(out, files)
+	if err != nil {
+		return nil, err
+	}
+	sortFindings(found)
+	return &Report{Findings: found, Files: len(files), Needles: len(needles), Decisions: audit.FromSite(s)}, nil
+}
+
+// checkAll checks the files in parallel, on a bounded pool of workers.
+func (v *verifier) checkAll(out fs.FS, files []outFile) ([]Finding, error) {
 	results := make([][]Finding, len(files))
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -213,11 +250,11 @@ func Run(siteDir, outDir string, now time.Time, opts ...Option) (*Report, error)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	var found []Finding
 	for _, r := range results {
-		rep.Findings = append(rep.Findings, r...)
+		found = append(found, r...)
 	}
-	sortFindings(rep.Findings)
-	return rep, nil
+	return found, nil
 }
 
 // outFile is one entry of the output folder.
@@ -226,12 +263,12 @@ type outFile struct {
 	symlink bool
 }
 
-// listOutput lists every file under dir, hidden ones included, sorted.
-func listOutput(dir string) ([]outFile, error) {
+// listOutput lists every file of out, hidden ones included, sorted.
+func listOutput(out fs.FS) ([]outFile, error) {
 	var files []outFile
-	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(out, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("%s: %w", dir, err)
+			return err
 		}
 		if d.IsDir() {
 			return nil
@@ -280,8 +317,8 @@ func sourceFindings(err error) []Finding {
 
 // buildFinding reports that the current content does not build, so that the
 // set of files a build writes is unknown.
-func buildFinding(err error) Finding {
-	f := Finding{File: config.FileName, Kind: KindBuildFails, Text: err.Error(),
+func buildFinding(siteDir string, err error) Finding {
+	f := Finding{File: siteDir, Kind: KindBuildFails, Text: err.Error(),
 		Detail: "a build of the current content fails, so files left from an earlier build cannot be told apart"}
 	var le *publish.LeakError
 	var fe *fileerr.Error

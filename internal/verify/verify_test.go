@@ -4,14 +4,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"kakehashi/internal/build"
 	"kakehashi/internal/guard"
 	"kakehashi/internal/imagemeta"
+	"kakehashi/internal/publish"
 	"kakehashi/internal/verify"
 )
 
@@ -260,6 +263,7 @@ func TestTamperedOutputFails(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			out := built(t)
 			tc.tamper(t, out)
 			findings, err := verify.Verify(hostile, out, now)
@@ -389,5 +393,68 @@ func TestErrors(t *testing.T) {
 	}
 	if _, err := verify.Verify(t.TempDir(), built(t), now); err == nil || !strings.Contains(err.Error(), "site.yaml") {
 		t.Errorf("site folder without site.yaml: %v", err)
+	}
+}
+
+// TestScanMemoryOutput runs Scan the way a build can before its swap: on an
+// output held in memory, with the set of files the build wrote.
+func TestScanMemoryOutput(t *testing.T) {
+	fsys := os.DirFS(hostile)
+	mem := publish.NewMem()
+	res, err := build.Into(fsys, mem, build.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp, err := guard.Check(res.Site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fstest.MapFS{}
+	expected := map[string]bool{}
+	for p, data := range mem.Files() {
+		out[p] = &fstest.MapFile{Data: data}
+		expected[p] = true
+	}
+	in := verify.Input{Site: res.Site, Fingerprints: fp, SiteFS: fsys, Expected: expected}
+	rep, err := verify.Scan(in, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 0 || rep.Files != len(expected) {
+		t.Fatalf("clean output: %d files scanned of %d, findings %v", rep.Files, len(expected), rep.Findings)
+	}
+	out["en/index.html"] = &fstest.MapFile{Data: append(slices.Clone(out["en/index.html"].Data), "Ysolde Ambercroftsdottir"...)}
+	if rep, err = verify.Scan(in, out); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Kind != guard.KindRealName || rep.Findings[0].File != "en/index.html" {
+		t.Errorf("findings = %v, want the real name in en/index.html", rep.Findings)
+	}
+	// Without fingerprints and without the expected set, paths and images are still checked.
+	out["en/talents/consnet/index.html"] = &fstest.MapFile{Data: []byte("x")}
+	if rep, err = verify.Scan(verify.Input{Site: res.Site}, out); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Kind != verify.KindSkippedPage {
+		t.Errorf("findings = %v, want only the page of the skipped item", rep.Findings)
+	}
+}
+
+func TestFindingString(t *testing.T) {
+	tests := []struct {
+		f    verify.Finding
+		want string
+	}{
+		{verify.Finding{File: "en/index.html", Line: 12, Kind: guard.KindTitle, Text: "A title", Owner: "talents/x", Detail: "content/talents/x.en.md is skipped: draft"},
+			`en/index.html:12: title "A title" of talents/x: content/talents/x.en.md is skipped: draft`},
+		{verify.Finding{File: "a.jpg", Kind: verify.KindMetadata, Text: "EXIF, XMP"},
+			`a.jpg: image metadata "EXIF, XMP"`},
+		{verify.Finding{File: "x.txt", Kind: verify.KindUnexpected, Text: "x.txt\n", Detail: "why"},
+			`x.txt: file not written by the build "x.txt\n": why`},
+	}
+	for _, tc := range tests {
+		if got := tc.f.String(); got != tc.want {
+			t.Errorf("String() = %s\nwant       %s", got, tc.want)
+		}
 	}
 }
