@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
+	"kakehashi/internal/verify"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -42,22 +44,50 @@ func (f *siteFlags) today() (time.Time, error) {
 func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	// Parse would call Usage on every bad flag too; help is printed by parse,
+	// once, and only when asked for with -h or --help.
+	fs.Usage = func() {}
+	help := &helpFlag{print: func() {
 		fmt.Fprintf(stdout, "Usage: kakehashi %s\n\nFlags:\n", synopsis)
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
-	}
+	}}
+	fs.Var(help, "help", "show this help")
+	fs.Var(help, "h", "show this help")
 	return fs
+}
+
+// helpFlag is -h/--help: it remembers that help was asked for and how to print it.
+type helpFlag struct {
+	asked bool
+	print func()
+}
+
+func (h *helpFlag) String() string   { return "" }
+func (h *helpFlag) Set(string) error { h.asked = true; return nil }
+func (h *helpFlag) IsBoolFlag() bool { return true }
+
+// helpAsked prints the help of fs and reports true when -h or --help was given.
+func helpAsked(fs *flag.FlagSet) bool {
+	f := fs.Lookup("help")
+	if f == nil {
+		return false
+	}
+	h, ok := f.Value.(*helpFlag)
+	if ok && h.asked {
+		h.print()
+	}
+	return ok && h.asked
 }
 
 // parse parses args; it returns done=true with the exit code when the command must stop.
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, done bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return 0, true
-		}
+	err := fs.Parse(args)
+	if helpAsked(fs) {
+		return 0, true
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "kakehashi %s: %v; run 'kakehashi help %s'\n", fs.Name(), err, fs.Name())
 		return 2, true
 	}
@@ -90,6 +120,22 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	opts.Source, opts.Now = sf.source, now
+	// The second line of defence: the verifier's scan of the finished output,
+	// before it replaces the published site.
+	opts.BeforeSwap = func(res *build.Result, out iofs.FS) error {
+		expected := map[string]bool{}
+		for _, p := range res.Written {
+			expected[p] = true
+		}
+		rep, err := verify.Scan(verify.Input{Site: res.Site, Fingerprints: res.Fingerprints, SiteFS: os.DirFS(sf.source), Expected: expected}, out)
+		if err != nil {
+			return fmt.Errorf("verify: %w", err)
+		}
+		if len(rep.Findings) > 0 {
+			return fmt.Errorf("verify: %s (%d findings in all; run kakehashi verify -v after fixing)", rep.Findings[0], len(rep.Findings))
+		}
+		return nil
+	}
 	stop, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {
 		fmt.Fprintf(stderr, "kakehashi build: %v\n", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"kakehashi/internal/guard"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,6 +34,10 @@ type Options struct {
 	Unconsented bool
 	// RenderOptions are passed to the renderer (the preview server injects its script).
 	RenderOptions []render.Option
+	// BeforeSwap, when set, inspects the finished output in its work folder
+	// before it replaces the destination; an error keeps the previous output
+	// (the CLI runs the verifier here).
+	BeforeSwap func(res *Result, out fs.FS) error
 }
 
 // Result reports what a build did.
@@ -44,6 +49,10 @@ type Result struct {
 	Files int
 	// Reused counts the outputs an incremental build took unchanged from the last build.
 	Reused int
+	// Written lists every output path, sorted.
+	Written []string
+	// Fingerprints are what the output was scanned for (nil in an unconsented preview).
+	Fingerprints *guard.Fingerprints
 	// Stages are the timings of each stage, in order.
 	Stages []Stage
 	Took   time.Duration
@@ -73,6 +82,9 @@ func Run(opts Options) (*Result, error) {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	res, err := Into(os.DirFS(opts.Source), target, opts)
+	if err == nil && opts.BeforeSwap != nil {
+		err = opts.BeforeSwap(res, os.DirFS(target.Path()))
+	}
 	if err != nil {
 		_ = target.Abort()
 		return nil, err

@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -321,6 +322,31 @@ func TestBuildsAreByteIdentical(t *testing.T) {
 	for name, data := range ta {
 		if !bytes.Equal(tb[name], data) {
 			t.Errorf("%s differs between two builds of the same input", name)
+		}
+	}
+}
+
+func TestBeforeSwapCanRefuseTheOutput(t *testing.T) {
+	src := writeSite(t, siteFiles)
+	dest := filepath.Join(t.TempDir(), "public")
+	runBuild(t, src, dest)
+	before := readTree(t, dest)
+	var sawWorkFolder bool
+	_, err := build.Run(build.Options{Source: src, Destination: dest, Now: now, BeforeSwap: func(res *build.Result, out fs.FS) error {
+		_, statErr := fs.Stat(out, "en/talents/ok/index.html")
+		sawWorkFolder = statErr == nil && len(res.Written) > 0 && res.Fingerprints != nil
+		return fmt.Errorf("refused")
+	}})
+	if err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("err = %v", err)
+	}
+	if !sawWorkFolder {
+		t.Error("BeforeSwap did not see the finished output")
+	}
+	after := readTree(t, dest)
+	for name, data := range before {
+		if !bytes.Equal(after[name], data) {
+			t.Errorf("%s changed though the output was refused", name)
 		}
 	}
 }

@@ -125,6 +125,7 @@ func (b *builder) build(target publish.Target, prev map[string][]byte, changed [
 			return nil, err
 		}
 		needles = fp.Key()
+		res.Fingerprints = fp
 		if b.scanners == nil || needles != b.scanKey {
 			b.scanKey, b.scanners = needles, publish.NewScanners(fp.Needles)
 		}
@@ -163,6 +164,8 @@ func (b *builder) build(target publish.Target, prev map[string][]byte, changed [
 	}
 	stage("static")
 	written := append(funnel.Written(), kept...)
+	sort.Strings(written)
+	res.Written = written
 	for _, p := range written {
 		res.Files++
 		if strings.HasSuffix(p, ".html") {

@@ -63,6 +63,9 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 	block, ok := raw.(map[string]any)
 	if !ok {
 		if raw == nil {
+			if _, top := front["publish"]; top {
+				return skip("consent block is empty and publish is at the top level: indent publish under consent:")
+			}
 			return skip("consent block is empty")
 		}
 		return skip("consent must be a block of keys (publish: true, ...), not %s", content.TypeName(raw))

@@ -173,7 +173,10 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	}
 	fp := &Fingerprints{Needles: names}
 	for _, n := range others {
-		if !shared[c.normalize(n.Text)] {
+		// A skipped item's address stays a fingerprint even where a published
+		// source links to it: the link guard removes such links, so the
+		// address must not survive into the output.
+		if n.Kind == KindSlug || !shared[c.normalize(n.Text)] {
 			fp.Needles = append(fp.Needles, n)
 		}
 	}
