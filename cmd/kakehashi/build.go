@@ -141,27 +141,34 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "kakehashi build: %v\n", err)
 		return 2
 	}
+	paint := newPainter(stderr)
+	opts.Progress = &build.Progress{}
+	stopProgress := func() {}
+	if !*quiet {
+		stopProgress = progressLine(stderr, opts.Progress)
+	}
 	res, err := build.Run(opts)
+	stopProgress()
 	stop()
 	if err != nil {
-		fmt.Fprintf(stderr, "kakehashi build: failed; the previous output is unchanged.\n%v\n", err)
+		fmt.Fprintf(stderr, "%s\n%v\n", paint.red("kakehashi build: failed; the previous output is unchanged."), err)
 		return 1
 	}
 	if *quiet {
 		return 0
 	}
 	for _, sk := range res.Site.Skipped {
-		fmt.Fprintln(stderr, sk.String())
+		fmt.Fprintln(stderr, paint.yellow(sk.String()))
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, "warning: "+w)
+		fmt.Fprintln(stderr, paint.yellow("warning: ")+w)
 	}
 	if *verbose {
 		for _, st := range res.Stages {
 			fmt.Fprintf(stdout, "stage %-7s %v\n", st.Name, st.Took.Round(time.Microsecond))
 		}
 	}
-	fmt.Fprintln(stdout, summary(res))
+	fmt.Fprintln(stdout, newPainter(stdout).green(summary(res)))
 	return 0
 }
 

@@ -38,6 +38,8 @@ type Options struct {
 	// before it replaces the destination; an error keeps the previous output
 	// (the CLI runs the verifier here).
 	BeforeSwap func(res *Result, out fs.FS) error
+	// Progress, when set, is kept up to date while Run works.
+	Progress *Progress
 }
 
 // Result reports what a build did.
@@ -81,7 +83,13 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
-	res, err := Into(os.DirFS(opts.Source), target, opts)
+	var fsys fs.FS = os.DirFS(opts.Source)
+	var into publish.Target = target
+	if opts.Progress != nil {
+		fsys = countingFS{fsys, opts.Progress}
+		into = countingTarget{target, opts.Progress}
+	}
+	res, err := Into(fsys, into, opts)
 	if err == nil && opts.BeforeSwap != nil {
 		err = opts.BeforeSwap(res, os.DirFS(target.Path()))
 	}
