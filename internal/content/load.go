@@ -190,7 +190,9 @@ func (s *Source) parseFront() error {
 		f := f
 		fmts = append(fmts, frontmatter.NewFormat(f.delim, f.delim, func(data []byte, v any) error {
 			if err := f.decode(data, v); err != nil {
-				return fileerr.FromYAML(s.Path, open+1, err)
+				fe := fileerr.FromYAML(s.Path, open+1, err)
+				fe.Err = fmt.Errorf("%w: check the quotes, colons and indentation on this line and the one before", fe.Err)
+				return fe
 			}
 			return nil
 		}))
