@@ -21,7 +21,9 @@
 // character pairs, a byte scan of the index cannot recognise a name in it;
 // the leak scan must therefore see the same text in the pages themselves
 // (which it does when Text is the text of a page that goes through the
-// publish funnel).
+// publish funnel). Search answers a query exactly as the script does, so a
+// leak test can also ask the index itself: searching for a name that is not
+// consented must find no page.
 //
 // # Terms
 //
@@ -31,7 +33,11 @@
 // as its overlapping character pairs (bigrams): 技術者 → 技術, 術者; a run of one
 // character is indexed as itself. Everything else is split into words of
 // letters, digits and marks; words of one character are dropped and words are
-// cut at MaxWordRunes. search.js tokenises queries with the same rules.
+// cut at MaxWordRunes. search.js tokenises queries with the same rules
+// (js_test.go runs it under Node against Terms and Search).
+//
+// Pairs find a word anywhere in Japanese text, at the price of matches
+// across word boundaries: 京都 is found in 東京都.
 //
 // # Format
 //
@@ -91,6 +97,15 @@ func Build(docs []Doc) ([]byte, error) {
 		Body:  map[string][]int32{},
 	}
 	seen := make(map[string]int, len(docs))
+	// The terms of one document; keys are substrings of its normalised text.
+	inTitle, inBody := map[string]bool{}, map[string]bool{}
+	add := func(m map[string][]int32, t string, i int) {
+		p, ok := m[t]
+		if !ok {
+			t = strings.Clone(t) // not the whole text it was cut from
+		}
+		m[t] = append(p, int32(i))
+	}
 	for i, d := range docs {
 		if d.URL == "" {
 			return nil, fmt.Errorf("search: document %d (%q) has no URL", i, d.Title)
@@ -101,20 +116,20 @@ func Build(docs []Doc) ([]byte, error) {
 		seen[d.URL] = i
 		ix.Docs = append(ix.Docs, [2]string{d.URL, strings.Join(strings.Fields(d.Title), " ")})
 
-		inTitle := map[string]bool{}
-		for _, t := range Terms(d.Title) {
+		clear(inTitle)
+		clear(inBody)
+		eachTerm(d.Title, func(t string) {
 			if !inTitle[t] {
 				inTitle[t] = true
-				ix.Title[t] = append(ix.Title[t], int32(i))
+				add(ix.Title, t, i)
 			}
-		}
-		inBody := map[string]bool{}
-		for _, t := range Terms(d.Text) {
+		})
+		eachTerm(d.Text, func(t string) {
 			if !inTitle[t] && !inBody[t] {
 				inBody[t] = true
-				ix.Body[t] = append(ix.Body[t], int32(i))
+				add(ix.Body, t, i)
 			}
-		}
+		})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -130,44 +145,55 @@ func Build(docs []Doc) ([]byte, error) {
 // Terms returns the terms of s in order of appearance, repeats included:
 // bigrams of CJK runs, lower-cased words of everything else.
 func Terms(s string) []string {
-	s = strings.ToLower(norm.NFKC.String(s))
 	var terms []string
-	var run []rune // the current CJK run or word
-	cjkRun := false
-	flush := func() {
-		switch {
-		case cjkRun && len(run) == 1:
-			terms = append(terms, string(run))
-		case cjkRun:
-			for i := 0; i+1 < len(run); i++ {
-				terms = append(terms, string(run[i:i+2]))
-			}
-		case len(run) > 1:
-			terms = append(terms, string(run[:min(len(run), MaxWordRunes)]))
-		}
-		run = run[:0]
-	}
-	for _, r := range s {
-		switch {
-		case isCJK(r):
-			if !cjkRun {
-				flush()
-				cjkRun = true
-			}
-			run = append(run, r)
-		case isWordRune(r):
-			if cjkRun {
-				flush()
-				cjkRun = false
-			}
-			run = append(run, r)
-		default:
-			flush()
-			cjkRun = false
-		}
-	}
-	flush()
+	eachTerm(s, func(t string) { terms = append(terms, t) })
 	return terms
+}
+
+// eachTerm calls fn with each term of s; terms are substrings of the
+// normalised s, so splitting allocates nothing.
+func eachTerm(s string, fn func(string)) {
+	s = strings.ToLower(norm.NFKC.String(s))
+	start, prev, n := -1, 0, 0 // byte offset of the run, of its last rune; its runes
+	cjk := false
+	end := func(at int) {
+		switch {
+		case start < 0:
+		case cjk && n == 1:
+			fn(s[start:at])
+		case !cjk && n > 1:
+			w := s[start:at]
+			if n > MaxWordRunes {
+				k := 0
+				for range MaxWordRunes {
+					_, size := utf8.DecodeRuneInString(w[k:])
+					k += size
+				}
+				w = w[:k]
+			}
+			fn(w)
+		}
+		start, n = -1, 0
+	}
+	for i, r := range s {
+		c := isCJK(r)
+		if !c && !isWordRune(r) {
+			end(i)
+			continue
+		}
+		if start >= 0 && c != cjk {
+			end(i)
+		}
+		if start < 0 {
+			start, cjk = i, c
+		}
+		if c && n > 0 {
+			fn(s[prev : i+utf8.RuneLen(r)])
+		}
+		prev = i
+		n++
+	}
+	end(len(s))
 }
 
 // isCJK reports whether r belongs to a script written without spaces between
@@ -255,22 +281,20 @@ func Search(data []byte, query string) ([]Result, error) {
 			}
 		}
 	}
-	out := make([]Result, 0, len(total))
-	for d, s := range total {
-		if int(d) < len(ix.Docs) {
-			out = append(out, Result{URL: ix.Docs[d][0], Title: ix.Docs[d][1], Score: s})
+	hits := make([]int32, 0, len(total))
+	for d := range total {
+		if int(d) >= 0 && int(d) < len(ix.Docs) {
+			hits = append(hits, d)
 		}
 	}
-	order := make(map[string]int, len(ix.Docs))
-	for i, d := range ix.Docs {
-		order[d[0]] = i
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return order[out[i].URL] < order[out[j].URL]
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		return total[a] > total[b] || total[a] == total[b] && a < b
 	})
+	out := make([]Result, len(hits))
+	for i, d := range hits {
+		out[i] = Result{URL: ix.Docs[d][0], Title: ix.Docs[d][1], Score: total[d]}
+	}
 	return out, nil
 }
 
