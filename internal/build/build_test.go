@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
+	"kakehashi/internal/search"
 )
 
 var now = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
@@ -208,6 +209,22 @@ func TestNothingUnconsentedReachesTheOutput(t *testing.T) {
 				t.Errorf("%s contains %q", name, s)
 			}
 		}
+	}
+	// The search indexes are an output channel too: nothing unique to a skipped
+	// item, nor a real name without consent, can be found in them.
+	for _, lang := range []string{"ja", "en"} {
+		index := files[lang+"/search.json"]
+		if index == nil {
+			t.Fatalf("%s/search.json missing", lang)
+		}
+		for _, s := range unique {
+			if urls, err := search.Holding(index, s); err != nil || len(urls) > 0 {
+				t.Errorf("%s/search.json finds %q in %v (%v)", lang, s, urls, err)
+			}
+		}
+	}
+	if urls, _ := search.Holding(files["en/search.json"], "Consented Person"); len(urls) != 1 {
+		t.Errorf("search does not find the consented name: %v", urls)
 	}
 	// The alias is shown where the real name is not consented; the consented name is shown.
 	if !bytes.Contains(files["en/talents/alias/index.html"], []byte("H.R.")) {

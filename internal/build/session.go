@@ -2,21 +2,31 @@ package build
 
 import (
 	"os"
+	"slices"
 	"sync"
 	"time"
-
-	"kakehashi/internal/publish"
 )
 
-// Session rebuilds one site again and again in memory (the preview server).
-// Each Rebuild returns a complete, immutable Snapshot; a failed rebuild
-// returns the error and leaves the previous snapshot as it was.
+// Session rebuilds one site folder again and again in memory (the preview
+// server). Each Rebuild returns a complete, immutable Snapshot; a failed
+// rebuild returns the error and leaves the previous snapshot as it was. The
+// work is incremental (see Incremental): a rebuild after one saved file reads
+// that file again and renders only the pages whose inputs changed, and the
+// result equals a full build of the same files.
 type Session struct {
 	dir  string
 	opts Options
 
-	mu   sync.Mutex
-	last *Snapshot
+	mu  sync.Mutex
+	inc *Incremental
+	// day is the date consent expiry is measured against when opts.Now is
+	// unset: a server left open past midnight starts afresh with the new day.
+	day time.Time
+	// unsettled are the paths changed since the last good build: after a
+	// failure they are read again with the next change, so that a file still
+	// broken keeps the build failing, whatever else is saved meanwhile.
+	unsettled []string
+	all       bool
 }
 
 // Snapshot is one complete build held in memory. Never modified after it is returned.
@@ -32,19 +42,45 @@ func NewSession(dir string, opts Options) *Session {
 }
 
 // Rebuild builds the site again. changed lists the site-relative slash paths
-// ("content/talents/a.en.md", "layouts/base.html") that changed since the last
-// call; nil means unknown (everything is rebuilt).
+// ("content/talents/a.en.md", "layouts/base.html", "content/news" for a
+// folder) that changed since the last call; nil means unknown (everything is
+// rebuilt).
 func (s *Session) Rebuild(changed []string) (*Snapshot, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	mem := publish.NewMem()
-	res, err := Into(os.DirFS(s.dir), mem, s.opts)
+	if s.opts.Now.IsZero() {
+		if today := today(start); !today.Equal(s.day) {
+			s.inc, s.day = nil, today
+		}
+	}
+	if s.inc == nil {
+		opts := s.opts
+		if opts.Now.IsZero() {
+			opts.Now = s.day
+		}
+		s.inc = NewIncremental(os.DirFS(s.dir), opts)
+		s.all = true
+	}
+	s.unsettled = append(s.unsettled, changed...)
+	if changed == nil {
+		s.all = true
+	}
+	if s.all {
+		changed = nil
+	} else {
+		changed = slices.Clone(s.unsettled)
+	}
+	files, res, err := s.inc.Build(changed)
 	if err != nil {
 		return nil, err
 	}
+	s.unsettled, s.all = nil, false
 	res.Took = time.Since(start)
-	snap := &Snapshot{Files: mem.Files(), Result: res}
-	s.last = snap
-	return snap, nil
+	return &Snapshot{Files: files, Result: res}, nil
+}
+
+// today is the calendar day of t, as the CLI's --now gives it.
+func today(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -35,6 +35,8 @@ type Funnel struct {
 	scan   *leakscan.Scanner
 	html   *leakscan.Scanner
 
+	checks []func(rel string, data []byte) error
+
 	mu      sync.Mutex
 	written map[string]bool
 }
@@ -61,6 +63,12 @@ type Scanners struct {
 // NewScanners builds the scanners of needles.
 func NewScanners(needles []leakscan.Needle) *Scanners {
 	return &Scanners{Plain: leakscan.New(needles), HTML: leakscan.New(needles, leakscan.WithHTML())}
+}
+
+// WithCheck adds a check that every file must pass before it is written (the
+// builder checks the search index, whose words a byte scan cannot see whole).
+func WithCheck(check func(rel string, data []byte) error) Option {
+	return func(f *Funnel) { f.checks = append(f.checks, check) }
 }
 
 // WithScanners is WithLeakScan with scanners built before.
@@ -127,6 +135,11 @@ func (f *Funnel) Write(rel string, data []byte) error {
 		data = out
 	} else if _, ok := mediaTypes[ext]; ok || textTypes[ext] {
 		if err := f.checkLeak(rel, ext, data); err != nil {
+			return err
+		}
+	}
+	for _, check := range f.checks {
+		if err := check(rel, data); err != nil {
 			return err
 		}
 	}

@@ -417,3 +417,17 @@ func (f *fingerprinter) cache() *Cache {
 	}
 	return f.c
 }
+
+// search hashes the inputs of lang's search index: every story of lang.
+func (f *fingerprinter) search(lang string) uint64 {
+	if f == nil {
+		return 0
+	}
+	h := f.hasher()
+	for _, p := range f.s.Pages {
+		if p.IsItem() && p.Lang == lang {
+			f.pageFields(h, p)
+		}
+	}
+	return h.Sum64()
+}

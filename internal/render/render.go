@@ -16,6 +16,7 @@ import (
 
 	"kakehashi/internal/config"
 	"kakehashi/internal/markdown"
+	"kakehashi/internal/search"
 	"kakehashi/internal/site"
 )
 
@@ -198,6 +199,19 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			return warnings, nil, err
 		}
 		if err := w.Write(lang+"/feed.xml", data); err != nil {
+			return warnings, nil, err
+		}
+	}
+	for _, lang := range r.cfg.Languages {
+		out := lang + "/search.json"
+		if unchanged(out, fp.search(lang)) {
+			continue
+		}
+		index, err := search.Build(views.searchDocs(lang))
+		if err != nil {
+			return warnings, nil, fmt.Errorf("%s: %w", out, err)
+		}
+		if err := w.Write(out, index); err != nil {
 			return warnings, nil, err
 		}
 	}

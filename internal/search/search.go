@@ -310,3 +310,41 @@ func matches(k, q string) bool {
 		return k == q
 	}
 }
+
+// Holding returns the URLs of the documents of an index that contain every
+// term of text exactly (in their title or body), in index order. Unlike
+// Search it does not match prefixes: it answers "could this index reveal
+// text", for the leak check of a name that must not be published.
+func Holding(data []byte, text string) ([]string, error) {
+	var ix index
+	if err := json.Unmarshal(data, &ix); err != nil {
+		return nil, fmt.Errorf("search: reading index: %w", err)
+	}
+	var docs map[int32]bool
+	for _, t := range Terms(text) {
+		has := map[int32]bool{}
+		for _, d := range ix.Title[t] {
+			has[d] = true
+		}
+		for _, d := range ix.Body[t] {
+			has[d] = true
+		}
+		if docs == nil {
+			docs = has
+			continue
+		}
+		for d := range docs {
+			if !has[d] {
+				delete(docs, d)
+			}
+		}
+	}
+	var out []string
+	for d := range docs {
+		if int(d) >= 0 && int(d) < len(ix.Docs) {
+			out = append(out, ix.Docs[d][0])
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
