@@ -164,6 +164,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, paint.yellow("warning: ")+w)
 	}
 	if *verbose {
+		// The whole decision list: what was published, beside the skips above.
+		for _, p := range res.Site.Pages {
+			if p.Source != nil && p.IsItem() {
+				fmt.Fprintf(stdout, "%s: published%s\n", p.Source.Path, decisionNotes(p.Consent.RealName, p.Photo != nil, p.Consent.Draft))
+			}
+		}
 		for _, st := range res.Stages {
 			fmt.Fprintf(stdout, "stage %-7s %v\n", st.Name, st.Took.Round(time.Microsecond))
 		}
@@ -218,4 +224,22 @@ func reasonKind(reason string) string {
 	default:
 		return "malformed consent"
 	}
+}
+
+// decisionNotes says what a published page shows beyond its alias and text.
+func decisionNotes(realName, photo, draft bool) string {
+	var notes []string
+	if realName {
+		notes = append(notes, "real name")
+	}
+	if photo {
+		notes = append(notes, "photo")
+	}
+	if draft {
+		notes = append(notes, "draft")
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(notes, ", ") + ")"
 }
