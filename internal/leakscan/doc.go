@@ -60,18 +60,30 @@
 //     named reference of HTML5), also when double-escaped ("&amp;#39;");
 //   - tags are zero-width: "Amina <em>Karimi</em>" and "Ami<b>na</b>" match;
 //     a tag also counts as a word boundary, so "<p>x</p>Amina" matches;
-//   - escaped markup ("&lt;em&gt;", as in RSS descriptions) is treated as
-//     tags too;
+//   - escaped markup ("&lt;em&gt;", as in RSS descriptions; with
+//     WithEscapes also "\u003cem\u003e" in JSON) is treated as tags too;
 //   - the inside of a tag (attribute values: alt, title, content, href...)
 //     and of a comment is scanned as its own little text, so names in
 //     attributes and comments are found without breaking the text around
 //     the tag; the inside of <![CDATA[...]]>, <script> and <style> is text.
+//
+// A "<" counts as a tag only when a tag name (or "/", "!", "?") follows and
+// the tag closes within 64 KiB; otherwise it is text ("a<b" in a script).
 //
 // WithEscapes is for JSON and JavaScript (and combines with WithHTML for
 // inline scripts): backslash escapes (\uXXXX with surrogate pairs,
 // \u{X...}, \xXX, \n \t \r, \" \' \/ \\) and URL percent-escapes of UTF-8
 // (%E5%B1%B1) are decoded. WithEntities decodes character references only
 // (CommonMark allows them in Markdown).
+//
+// # Not covered
+//
+// Look-alike letters from other scripts (Cyrillic "а" in "Аmina"),
+// dropped or different diacritics ("Amína", "Amina" for "Āmina"),
+// transliterations ("Karimi" / "カリミ" / "كريمي"), names split by
+// punctuation ("Amina-Karimi" for "Amina Karimi"; slugs are their own
+// needles), ruby annotations inside a name, and text in images are not
+// found. Give such variants as needles of their own.
 //
 // # Positions
 //

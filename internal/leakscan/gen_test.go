@@ -108,8 +108,8 @@ func genHTML(size int, ns []Needle, count int, seed uint64) ([]byte, []Match) {
 	}
 	used := 0
 	for p := 0; b.Len() < size; p++ {
-		fmt := r.IntN(4)
-		switch fmt {
+		layout := r.IntN(4)
+		switch layout {
 		case 0:
 			b.WriteString("<p class=\"lead\">")
 		case 1:
@@ -149,7 +149,7 @@ func genHTML(size int, ns []Needle, count int, seed uint64) ([]byte, []Match) {
 			b.WriteString(text)
 			b.WriteString(" ")
 		}
-		switch fmt {
+		switch layout {
 		case 2:
 			b.WriteString("</a></li>\n")
 		default:

@@ -85,8 +85,9 @@ func New(needles []Needle, opts ...Option) *Scanner {
 	s.needles = slices.Clone(needles)
 	keyIndex := map[string]int32{}
 	var keys [][]byte
+	norm := newStream(nil, nil, 0, 0)
 	for i, nd := range s.needles {
-		key, gaps := normalizeKey(nd.Text)
+		key, gaps := normalizeKey(norm, nd.Text)
 		if len(key) == 0 || utf8.RuneCount(key) < s.cfg.minRunes {
 			s.ignored = append(s.ignored, nd)
 			continue
@@ -312,20 +313,33 @@ func (st *stream) scan(done bool) {
 		st.settle(st.m)
 	}
 	a := &st.sc.ac
-	trans, class, stride, nDense := a.trans, &a.class, a.stride, a.nDense
+	trans, class := a.trans, &a.class
 	s := st.state
 	buf := st.buf[:st.w]
-	for p := st.m; p < len(buf); p++ {
-		c := class[buf[p]]
-		var t uint32
-		if s < nDense {
-			t = trans[s*stride+c]
-		} else {
-			t = a.step(s, c)
+	p := st.m
+	for p < len(buf) {
+		if s&sparseBit != 0 {
+			// Deep in a long needle: follow children and failure links.
+			t := a.stepSparse(s&idMask, class[buf[p]])
+			s = t &^ outFlag
+			if t&outFlag != 0 {
+				st.report(p, a.id(s))
+			}
+			p++
+			continue
 		}
-		s = t &^ outFlag
-		if t&outFlag != 0 {
-			st.report(p, s)
+		// The hot loop: dense states, no match.
+		for ; p < len(buf); p++ {
+			t := trans[s+class[buf[p]]]
+			if t >= sparseBit {
+				s = t &^ outFlag
+				if t&outFlag != 0 {
+					st.report(p, a.id(s))
+				}
+				p++
+				break
+			}
+			s = t
 		}
 	}
 	st.state = s

@@ -69,7 +69,7 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 		st.zeroWidth()
 		return end, true
 	case r == '!':
-		if hasDecodedPrefix(st, text, k, "--") {
+		if hasRawPrefix(text, k, "--") {
 			inner, end, ok := st.findCommentEnd(text, k+2)
 			if !ok {
 				return 0, false
@@ -78,7 +78,7 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 			st.scanInside(text, k+2, inner)
 			return end, true
 		}
-		if hasDecodedPrefix(st, text, k, "[CDATA[") {
+		if hasRawPrefix(text, k, "[CDATA[") {
 			// Only the marker is markup; the data is text.
 			st.zeroWidth()
 			return k + len("[CDATA["), true
@@ -100,9 +100,9 @@ func isTagNameChar(r rune) bool {
 	return isASCIILetter(r) || r >= '0' && r <= '9' || r == '-' || r == ':' || r == '_' || r == '.'
 }
 
-// hasDecodedPrefix reports whether the raw (undecoded) text at k starts
-// with s. Markers like "--" and "[CDATA[" are never escaped in practice.
-func hasDecodedPrefix(_ *stream, text []byte, k int, s string) bool {
+// hasRawPrefix reports whether the raw (undecoded) text at k starts with s.
+// Markers like "--" and "[CDATA[" are never escaped in practice.
+func hasRawPrefix(text []byte, k int, s string) bool {
 	return len(text)-k >= len(s) && string(text[k:k+len(s)]) == s
 }
 

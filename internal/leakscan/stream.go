@@ -77,7 +77,8 @@ func kindTable(m mode) *[256]uint8 {
 }
 
 // segCap bounds an NFKC segment (a starter and the marks that combine with
-// it); longer runs of marks are cut, as the Unicode stream-safe format does.
+// it). A longer run of marks is cut into pieces normalised apart; no name
+// is written that way, and the cut keeps the work per segment bounded.
 const segCap = 64
 
 // chunk is how many normalised bytes are produced before they are matched.
@@ -87,9 +88,9 @@ const chunk = 4 << 10
 const slack = 1024
 
 type stream struct {
-	sc    *Scanner  // nil when only normalising
-	ctx   *findCtx  // where matches go; nil when only normalising
-	sub   *stream   // scans the inside of tags; nil when tags are off
+	sc    *Scanner // nil when only normalising
+	ctx   *findCtx // where matches go; nil when only normalising
+	sub   *stream  // scans the inside of tags; nil when tags are off
 	mode  mode
 	kinds *[256]uint8
 	tab   *runeTables
@@ -129,7 +130,7 @@ func newStream(sc *Scanner, ctx *findCtx, m mode, hist int) *stream {
 		size = 2 * slack
 	}
 	st.buf = make([]byte, size)
-	st.anchors = make([]anchor, 0, 256)
+	st.anchors = make([]anchor, 0, size/16)
 	st.limit = size - slack
 	st.scratch = make([]byte, 0, 4*segCap)
 	return st
@@ -147,10 +148,10 @@ func (st *stream) reset(base int) {
 }
 
 // fill normalises text from i until the window is full or the text ends,
-// and returns where it stopped. The common bytes (ASCII letters, white
-// space, and BMP characters that need no work, like kana, kanji and
-// lower-case accented letters) are handled inline on local copies of the
-// state; everything else goes through the segmenter.
+// and returns where it stopped. The common bytes (runs of ASCII letters,
+// white space, and of BMP characters that need no work, like kana, kanji
+// and lower-case accented letters) are copied in tight loops on local
+// copies of the state; everything else goes through the segmenter.
 func (st *stream) fill(text []byte, i int) int {
 	kinds := st.kinds
 	tab := st.tab
@@ -159,42 +160,94 @@ func (st *stream) fill(text []byte, i int) int {
 	base, limit := st.base, st.limit
 	w, pend, synced := st.w, st.pend, st.synced
 	for i < n && w < limit {
-		b := text[i]
 		if st.segN == 0 {
-			switch kinds[b] {
+			switch kinds[text[i]] {
 			case kPlain:
-				if i+1 < n && text[i+1] >= utf8.RuneSelf {
-					break // a combining mark may follow: let the segmenter decide
+				// A run of ASCII letters, copied (lower-cased) in one pass.
+				j, lim := i, min(n, i+limit-w)
+				dst := buf[w:]
+				for j < lim {
+					c := text[j]
+					if kinds[c] != kPlain {
+						break
+					}
+					dst[j-i] = lowerASCII[c]
+					j++
 				}
-				if !synced || pend != 0 {
-					st.anchors = append(st.anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
-					pend, synced = 0, true
+				if j < n && (text[j] >= utf8.RuneSelf && !tab.boundaryAt(text, j) || kinds[text[j]] == kSpecial && text[j] != '<') {
+					j-- // a combining mark (maybe escaped) may follow: the segmenter composes it
 				}
-				buf[w] = lowerASCII[b]
-				w++
-				i++
-				continue
-			case kSpace:
-				pend |= fWS
-				synced = false
-				i++
-				continue
-			case kHigh:
-				r, size := decodeBMP(text, i)
-				if size == 0 || !tab.isSimple(r) || !tab.boundaryAt(text, i+size) {
+				if j == i {
 					break
 				}
 				if !synced || pend != 0 {
 					st.anchors = append(st.anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
 					pend, synced = 0, true
 				}
-				buf[w] = b
-				buf[w+1] = text[i+1]
-				if size == 3 {
-					buf[w+2] = text[i+2]
+				w += j - i
+				i = j
+				continue
+			case kSpace:
+				pend |= fWS
+				synced = false
+				for i++; i < n && kinds[text[i]] == kSpace; i++ {
 				}
-				w += size
-				i += size
+				continue
+			case kHigh:
+				// A run of characters that need no work (kana, kanji,
+				// lower-case accented letters), copied as they are. The last
+				// one is only taken if what follows cannot combine with it.
+				r, size := decodeBMP(text, i)
+				if size == 0 || !tab.isSimple(r) {
+					break
+				}
+				j, room := i, limit-w
+				for {
+					k := j + size
+					if k >= n {
+						j = k
+						break
+					}
+					c := text[k]
+					if c < utf8.RuneSelf {
+						if kinds[c] != kSpecial || c == '<' {
+							j = k
+						}
+						break
+					}
+					var r2 rune
+					size2 := 0
+					if c >= 0xe0 && c <= 0xef && k+2 < n && text[k+1]&0xc0 == 0x80 && text[k+2]&0xc0 == 0x80 {
+						if r2 = rune(c&0x0f)<<12 | rune(text[k+1]&0x3f)<<6 | rune(text[k+2]&0x3f); r2 >= 0x800 {
+							size2 = 3
+						}
+					} else {
+						r2, size2 = decodeBMP(text, k)
+					}
+					if size2 == 0 {
+						break
+					}
+					if tab.isSimple(r2) {
+						j, size = k, size2
+						if j-i < room {
+							continue
+						}
+						break
+					}
+					if tab.isBound(r2) {
+						j = k
+					}
+					break
+				}
+				if j == i {
+					break
+				}
+				if !synced || pend != 0 {
+					st.anchors = append(st.anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
+					pend, synced = 0, true
+				}
+				w += copy(buf[w:], text[i:j])
+				i = j
 				continue
 			}
 		}
@@ -420,8 +473,11 @@ func (st *stream) flagsAt(k int) uint8 {
 
 // normalizeKey returns the normal form of s without its spaces, and the
 // byte positions in it that had a space before them.
-func normalizeKey(s string) (key []byte, gaps []int) {
-	st := newStream(nil, nil, 0, 0)
+func normalizeKey(st *stream, s string) (key []byte, gaps []int) {
+	if st == nil {
+		st = newStream(nil, nil, 0, 0)
+	}
+	st.reset(0)
 	text := []byte(s)
 	i := 0
 	for {
@@ -451,7 +507,7 @@ func normalizeKey(s string) (key []byte, gaps []int) {
 // leading or trailing space. Needles with the same normal form match the
 // same texts.
 func Normalize(s string) string {
-	key, gaps := normalizeKey(s)
+	key, gaps := normalizeKey(nil, s)
 	out := make([]byte, 0, len(key)+len(gaps))
 	last := 0
 	for _, g := range gaps {

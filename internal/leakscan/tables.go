@@ -38,6 +38,7 @@ var tables = sync.OnceValue(func() *runeTables {
 })
 
 func (t *runeTables) isSimple(r rune) bool { return t.simple[r>>6]&(1<<(r&63)) != 0 }
+func (t *runeTables) isBound(r rune) bool  { return t.bound[r>>6]&(1<<(r&63)) != 0 }
 
 // boundaryAt reports whether the character at text[j] surely does not
 // combine with the one before it. ASCII never does (a mark written as a
@@ -49,7 +50,7 @@ func (t *runeTables) boundaryAt(text []byte, j int) bool {
 		return true
 	}
 	r, size := decodeBMP(text, j)
-	return size > 0 && t.bound[r>>6]&(1<<(r&63)) != 0
+	return size > 0 && t.isBound(r)
 }
 
 // decodeBMP decodes a valid two- or three-byte UTF-8 sequence at text[i]
