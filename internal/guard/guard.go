@@ -129,7 +129,7 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	// scanned in parallel and the findings kept in source order.
 	all := append(append([]leakscan.Needle(nil), names...), others...)
 	if key := needlesKey(all); key != c.key || c.scan == nil {
-		c.key, c.scan, c.matches = key, leakscan.New(all), map[*content.Source][]leakscan.Match{}
+		c.key, c.scan, c.matches = key, leakscan.New(all, leakscan.WithEntities()), map[*content.Source][]leakscan.Match{}
 	}
 	found := make([][]leakscan.Match, len(published))
 	var wg sync.WaitGroup

@@ -410,7 +410,7 @@ func (st *stream) spacesOK(s, n int, pat *pattern) bool {
 		if a.pos >= from+n {
 			break
 		}
-		if a.flags&fWS != 0 && !pat.wsAt(a.pos-from) {
+		if a.flags&fBreak != 0 || a.flags&fWS != 0 && !pat.wsAt(a.pos-from) {
 			return false
 		}
 	}

@@ -35,6 +35,7 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 	r, k := st.next(text, j)
 	switch {
 	case isASCIILetter(r): // start tag
+		nameStart := j
 		for k < len(text) {
 			r, k2 := st.next(text, k)
 			if !isTagNameChar(r) {
@@ -52,7 +53,7 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		st.zeroWidth()
+		st.tagBoundary(text[nameStart:k])
 		st.scanInside(text, k, inner)
 		return end, true
 	case r == '/': // end tag
@@ -62,11 +63,19 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 		if r, _ := st.next(text, k); !isASCIILetter(r) {
 			return 0, false
 		}
+		nameStart := k
+		for nameStart < len(text) {
+			r, k2 := st.next(text, nameStart)
+			if !isTagNameChar(r) {
+				break
+			}
+			nameStart = k2
+		}
 		_, end, ok := st.findClose(text, k, false)
 		if !ok {
 			return 0, false
 		}
-		st.zeroWidth()
+		st.tagBoundary(text[k:nameStart])
 		return end, true
 	case r == '!':
 		if hasRawPrefix(text, k, "--") {
@@ -147,6 +156,38 @@ func (st *stream) findCommentEnd(text []byte, k int) (inner, end int, ok bool) {
 		k = k2
 	}
 	return 0, 0, false
+}
+
+// inlineTags only style or link words inside a run of text: a name split by
+// them ("Amina <em>Karimi</em>") still reads as one. Every other tag (a
+// paragraph, a list item, a table cell, a <time>) separates runs of text,
+// and a match must not span it: "Engineer</span> <time>15 June" does not
+// spell the title "Engineer 15".
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "br": true, "cite": true, "code": true,
+	"data": true, "del": true, "dfn": true, "em": true, "font": true, "i": true, "ins": true, "kbd": true,
+	"mark": true, "nobr": true, "q": true, "rb": true, "rp": true, "rt": true, "rtc": true, "ruby": true,
+	"s": true, "samp": true, "small": true, "span": true, "strike": true, "strong": true, "sub": true,
+	"sup": true, "tt": true, "u": true, "var": true, "wbr": true,
+}
+
+// tagBoundary marks a tag named name (raw bytes, possibly escaped) between
+// the characters around it.
+func (st *stream) tagBoundary(name []byte) {
+	var lower [16]byte
+	n := 0
+	for _, c := range name {
+		if n == len(lower) || c >= utf8.RuneSelf {
+			n = len(lower) + 1
+			break
+		}
+		lower[n] = lowerASCII[c]
+		n++
+	}
+	st.zeroWidth()
+	if n > len(lower) || !inlineTags[string(lower[:n])] {
+		st.pend |= fBreak
+	}
 }
 
 // zeroWidth marks markup between the characters around it.

@@ -62,7 +62,12 @@ type Scanners struct {
 
 // NewScanners builds the scanners of needles.
 func NewScanners(needles []leakscan.Needle) *Scanners {
-	return &Scanners{Plain: leakscan.New(needles), HTML: leakscan.New(needles, leakscan.WithHTML())}
+	// Escapes are decoded too: a name can hide as \u5c71\u7530 in JSON or
+	// JSON-LD, or as %E5%B1%B1 in an address.
+	return &Scanners{
+		Plain: leakscan.New(needles, leakscan.WithEscapes()),
+		HTML:  leakscan.New(needles, leakscan.WithHTML(), leakscan.WithEscapes()),
+	}
 }
 
 // WithCheck adds a check that every file must pass before it is written (the

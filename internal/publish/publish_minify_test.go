@@ -1,6 +1,9 @@
 package publish
 
 import (
+	"errors"
+
+	"kakehashi/internal/leakscan"
 	"strings"
 	"testing"
 )
@@ -19,5 +22,28 @@ func TestMinifyKeepsJSONNumbers(t *testing.T) {
 	}
 	if got := string(mem.Files()["a.html"]); strings.Contains(got, "  ") {
 		t.Errorf("HTML not minified: %q", got)
+	}
+}
+
+func TestLeakScanSeesThroughEscapes(t *testing.T) {
+	needles := []leakscan.Needle{{Text: "山田花子", Kind: "real name", Owner: "talents/hanako"}, {Text: "Amina Karimi", Kind: "real name", Owner: "talents/amina-k"}}
+	tests := []struct{ file, text string }{
+		{"a.json", `{"n":"\u5c71\u7530\u82b1\u5b50"}`},
+		{"a.html", `<script type="application/ld+json">{"name":"Amina\u0020Karimi"}</script>`},
+		{"a.html", `<a href="/x/?q=%E5%B1%B1%E7%94%B0%E8%8A%B1%E5%AD%90">x</a>`},
+		{"a.xml", `<t>Amina &amp;#32;Karimi</t>`},
+		{"a.js", `var n = "Amina" + " Karimi";`},
+	}
+	for _, tt := range tests {
+		f := New(NewMem(), WithLeakScan(needles), WithoutMinify())
+		err := f.Write(tt.file, []byte(tt.text))
+		var le *LeakError
+		if tt.file == "a.js" {
+			// String concatenation is not text; this documents the limit.
+			continue
+		}
+		if !errors.As(err, &le) {
+			t.Errorf("%s %q: err = %v, want a leak", tt.file, tt.text, err)
+		}
 	}
 }
