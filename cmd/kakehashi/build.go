@@ -99,7 +99,7 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, done bo
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("build", "build [-s DIR] [-d DIR] [--base-url URL] [--now YYYY-MM-DD] [--drafts]", stdout, stderr)
+	fs := newFlagSet("build", "build [-s DIR] [-d DIR] [--base-url URL] [--now YYYY-MM-DD] [--drafts] [--verify] [-v] [-q]", stdout, stderr)
 	var sf siteFlags
 	sf.register(fs)
 	var opts build.Options
@@ -111,6 +111,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile to this file at the end")
 	quiet := fs.Bool("q", false, "print errors only")
+	fullVerify := fs.Bool("verify", false, "also run kakehashi verify's full scan on the finished output before it replaces the published site")
 	if code, done := parse(fs, args, stderr); done {
 		return code
 	}
@@ -120,9 +121,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	opts.Source, opts.Now = sf.source, now
-	// The second line of defence: the verifier's scan of the finished output,
-	// before it replaces the published site.
-	opts.BeforeSwap = func(res *build.Result, out iofs.FS) error {
+	// Every file is scanned for fingerprints as it is written (the funnel);
+	// --verify adds the verifier's whole-output scan (links, images, stray
+	// files) before the swap, at about the cost of a second build.
+	beforeSwap := func(res *build.Result, out iofs.FS) error {
 		expected := map[string]bool{}
 		for _, p := range res.Written {
 			expected[p] = true
@@ -135,6 +137,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return fmt.Errorf("verify: %s (%d findings in all; run kakehashi verify -v after fixing)", rep.Findings[0], len(rep.Findings))
 		}
 		return nil
+	}
+	if *fullVerify {
+		opts.BeforeSwap = beforeSwap
 	}
 	stop, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {

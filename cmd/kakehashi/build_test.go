@@ -12,7 +12,7 @@ import (
 func TestBuildCommand(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"build", "-s", "../..", "-d", dest, "--now", "2026-11-25"}, &stdout, &stderr)
+	code := run(context.Background(), []string{"build", "-s", "../..", "-d", dest, "--now", "2026-11-25", "--verify"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}

@@ -316,10 +316,28 @@ func matches(k, q string) bool {
 // Search it does not match prefixes: it answers "could this index reveal
 // text", for the leak check of a name that must not be published.
 func Holding(data []byte, text string) ([]string, error) {
+	ix, err := ReadIndex(data)
+	if err != nil {
+		return nil, err
+	}
+	return ix.Holding(text), nil
+}
+
+// Index is a decoded index, for asking many questions of one.
+type Index struct{ ix index }
+
+// ReadIndex decodes an index made by Build.
+func ReadIndex(data []byte) (*Index, error) {
 	var ix index
 	if err := json.Unmarshal(data, &ix); err != nil {
 		return nil, fmt.Errorf("search: reading index: %w", err)
 	}
+	return &Index{ix: ix}, nil
+}
+
+// Holding is the package's Holding on a decoded index.
+func (x *Index) Holding(text string) []string {
+	ix := &x.ix
 	var docs map[int32]bool
 	for _, t := range Terms(text) {
 		has := map[int32]bool{}
@@ -346,5 +364,5 @@ func Holding(data []byte, text string) ([]string, error) {
 		}
 	}
 	sort.Strings(out)
-	return out, nil
+	return out
 }
