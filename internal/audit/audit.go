@@ -13,9 +13,7 @@ import (
 	"sort"
 	"time"
 
-	"kakehashi/internal/config"
 	"kakehashi/internal/consent"
-	"kakehashi/internal/content"
 	"kakehashi/internal/site"
 )
 
@@ -58,15 +56,7 @@ func (e Entry) Published() bool { return e.Status == Published }
 // Load reads the site in fsys (site.yaml and content/) and returns the
 // decision list, sorted by file.
 func Load(fsys fs.FS, opts consent.Options) ([]Entry, error) {
-	cfg, err := config.Load(fsys)
-	if err != nil {
-		return nil, err
-	}
-	sources, err := content.Load(fsys, cfg)
-	if err != nil {
-		return nil, err
-	}
-	s, err := site.Build(cfg, sources, site.Options{Consent: opts, FS: fsys})
+	s, err := site.Load(fsys, site.Options{Consent: opts})
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,20 @@ func removeLeftovers(parent, base string) error {
 	if err != nil {
 		return err
 	}
+	// A build killed between the two renames of Commit's fallback leaves the
+	// previous output in a "-old" work folder and no destination: put it back
+	// before cleaning up, or the next build would delete the only copy.
+	dest := filepath.Join(parent, base)
+	if _, err := os.Lstat(dest); errors.Is(err, os.ErrNotExist) {
+		for _, e := range entries {
+			if n := e.Name(); e.IsDir() && strings.HasPrefix(n, "."+base+tempMarker) && strings.HasSuffix(n, "-old") {
+				if err := os.Rename(filepath.Join(parent, n), dest); err != nil {
+					return fmt.Errorf("restore the previous output: %w", err)
+				}
+				break
+			}
+		}
+	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "."+base+tempMarker) {
 			if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {

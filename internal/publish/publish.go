@@ -7,7 +7,6 @@ package publish
 import (
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 	"sync"
 
@@ -22,6 +21,11 @@ import (
 	"kakehashi/internal/imagemeta"
 	"kakehashi/internal/leakscan"
 )
+
+// MaxImageSize bounds one published image. A photo on a web page needs well
+// under 1 MB; a larger file is a camera original, and stripping it costs its
+// size twice over in memory.
+const MaxImageSize = 20 << 20
 
 // Target receives finished files. Put must be safe for concurrent use.
 type Target interface {
@@ -135,6 +139,9 @@ func (f *Funnel) Write(rel string, data []byte) error {
 		data = out
 	}
 	if format, ok := imagemeta.FormatOf(rel); ok {
+		if len(data) > MaxImageSize {
+			return fmt.Errorf("%s: image is %.1f MB; images are limited to %d MB: resize it before publishing", rel, float64(len(data))/(1<<20), MaxImageSize>>20)
+		}
 		out, err := imagemeta.Strip(format, data)
 		if err != nil {
 			return fmt.Errorf("%s: %w", rel, err)
@@ -182,12 +189,7 @@ func (e *LeakError) Error() string {
 func (f *Funnel) Written() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]string, 0, len(f.written))
-	for p := range f.written {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
+	return sortedKeys(f.written)
 }
 
 // CheckPath refuses output paths that could land outside the output folder.

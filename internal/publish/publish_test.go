@@ -122,7 +122,9 @@ func TestLeftoversAreRemovedButNothingElse(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Leftovers of killed builds: a work folder, and a previous output moved aside.
+	// Leftovers of killed builds beside the output: a work folder, and an
+	// output moved aside (the swap finished, its removal did not).
+	mk("public")
 	mk(".public.kakehashi-tmp-0123456789ab")
 	mk(".public.kakehashi-tmp-0123456789ab-old")
 	// Not ours: another site's work folder, and look-alikes.
@@ -145,10 +147,51 @@ func TestLeftoversAreRemovedButNothingElse(t *testing.T) {
 			names = append(names, e.Name())
 		}
 	}
-	if got := strings.Join(names, " "); got != ".other.kakehashi-tmp-0123456789ab .public-backup public.kakehashi-tmp-0123456789ab" {
+	if got := strings.Join(names, " "); got != ".other.kakehashi-tmp-0123456789ab .public-backup public public.kakehashi-tmp-0123456789ab" {
 		t.Errorf("after NewDir: %s", got)
 	}
 	if _, err := os.Stat(keep); err != nil {
 		t.Errorf("a file outside the output was removed through a link: %v", err)
+	}
+}
+
+func TestImageSizeLimit(t *testing.T) {
+	f := New(NewMem())
+	big := make([]byte, MaxImageSize+1)
+	copy(big, "\xff\xd8\xff")
+	err := f.Write("en/talents/a/a.jpg", big)
+	if err == nil || !strings.Contains(err.Error(), "en/talents/a/a.jpg: image is 20.0 MB; images are limited to 20 MB") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestOutputMovedAsideIsRestored: without an atomic exchange, Commit moves the
+// previous output aside before moving the new one in. A build killed between
+// the two leaves no destination; the next build must put the previous output
+// back, not delete it with the other leftovers.
+func TestOutputMovedAsideIsRestored(t *testing.T) {
+	parent := t.TempDir()
+	aside := filepath.Join(parent, ".public.kakehashi-tmp-0123456789ab-old")
+	if err := os.MkdirAll(filepath.Join(aside, "en"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(aside, "en", "index.html"), []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(parent, ".public.kakehashi-tmp-0123456789ab"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d, err := NewDir(filepath.Join(parent, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(parent, "public", "en", "index.html")); string(data) != "previous" {
+		t.Errorf("previous output not restored: %q, %v", data, err)
+	}
+	if got := strings.Join(tree(t, parent), " "); got != ". public public/en public/en/index.html" {
+		t.Errorf("after NewDir and Abort: %s", got)
 	}
 }

@@ -121,6 +121,21 @@ type Options struct {
 	Unconsented bool
 }
 
+// Load reads a site folder's settings and content and builds its page graph:
+// what the audit and the verifier need without rendering anything.
+func Load(fsys fs.FS, opts Options) (*Site, error) {
+	cfg, err := config.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	sources, err := content.Load(fsys, cfg)
+	if err != nil {
+		return nil, err
+	}
+	opts.FS = fsys
+	return Build(cfg, sources, opts)
+}
+
 // Build decides consent for every source and builds the page graph.
 func Build(cfg *config.Config, sources []*content.Source, opts Options) (*Site, error) {
 	s := &Site{

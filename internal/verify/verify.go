@@ -41,9 +41,7 @@ import (
 
 	"kakehashi/internal/audit"
 	"kakehashi/internal/build"
-	"kakehashi/internal/config"
 	"kakehashi/internal/consent"
-	"kakehashi/internal/content"
 	"kakehashi/internal/fileerr"
 	"kakehashi/internal/guard"
 	"kakehashi/internal/publish"
@@ -151,15 +149,7 @@ func Run(siteDir, outDir string, now time.Time, opts ...Option) (*Report, error)
 		return nil, fmt.Errorf("output folder %s is not a folder", outDir)
 	}
 	fsys := os.DirFS(siteDir)
-	cfg, err := config.Load(fsys)
-	if err != nil {
-		return nil, err
-	}
-	sources, err := content.Load(fsys, cfg)
-	if err != nil {
-		return nil, err
-	}
-	s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: now, Drafts: o.drafts}, FS: fsys})
+	s, err := site.Load(fsys, site.Options{Consent: consent.Options{Now: now, Drafts: o.drafts}})
 	if err != nil {
 		return nil, err
 	}
