@@ -115,6 +115,9 @@ func Into(fsys fs.FS, target publish.Target, opts Options) (*Result, error) {
 func copyStatic(themeFS *theme.Overlay, funnel *publish.Funnel) error {
 	static := themeFS.Sub("static")
 	return walkStatic(static, func(p string) error {
+		if err := checkImageSize(static, p); err != nil {
+			return fmt.Errorf("static/%w", err)
+		}
 		data, err := fs.ReadFile(static, p)
 		if err != nil {
 			return fmt.Errorf("static/%s: %w", p, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"kakehashi/internal/imagemeta"
 	"kakehashi/internal/leakscan"
 	"kakehashi/internal/search"
 	"path"
@@ -276,6 +277,9 @@ func (b *builder) copyAssets(s *site.Site, funnel *publish.Funnel, target publis
 			}
 			continue
 		}
+		if err := checkImageSize(b.fsys, ph.Source); err != nil {
+			return err
+		}
 		data, err := fs.ReadFile(b.fsys, ph.Source)
 		if err != nil {
 			return err
@@ -315,4 +319,16 @@ func searchCheck(needles []leakscan.Needle) func(rel string, data []byte) error 
 		}
 		return nil
 	}
+}
+
+// checkImageSize refuses an oversized image before it is read: a camera
+// original would cost its size in memory only to be refused by the funnel.
+func checkImageSize(fsys fs.FS, name string) error {
+	if _, isImage := imagemeta.FormatOf(name); !isImage {
+		return nil
+	}
+	if info, err := fs.Stat(fsys, name); err == nil && info.Size() > publish.MaxImageSize {
+		return fmt.Errorf("%s: image is %.1f MB; images are limited to %d MB: resize it before publishing", name, float64(info.Size())/(1<<20), publish.MaxImageSize>>20)
+	}
+	return nil
 }

@@ -19,6 +19,10 @@ import (
 // FileName is the settings file at the root of a site folder.
 const FileName = "site.yaml"
 
+// MaxSize bounds site.yaml: settings are a few lines; a huge file (20,000
+// term labels) would only slow every build.
+const MaxSize = 128 << 10
+
 // Config is a site's settings.
 type Config struct {
 	// Title and Description are per language.
@@ -64,6 +68,9 @@ func (c *Config) BasePath() string {
 
 // Load reads site.yaml from the root of fsys.
 func Load(fsys fs.FS) (*Config, error) {
+	if info, err := fs.Stat(fsys, FileName); err == nil && info.Size() > MaxSize {
+		return nil, fmt.Errorf("%s: %d KB; settings are limited to %d KB", FileName, info.Size()>>10, MaxSize>>10)
+	}
 	data, err := fs.ReadFile(fsys, FileName)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/frontmatter"
-	"gopkg.in/yaml.v3"
 
 	"kakehashi/internal/config"
 	"kakehashi/internal/fileerr"
@@ -23,7 +23,10 @@ import (
 
 // MaxFileSize bounds one content file. A story is a few KB; a file far larger is
 // a mistake (a pasted PDF, a generated dump) and would only slow every build.
-const MaxFileSize = 8 << 20
+// It is also what bounds the Markdown converter's memory: on hostile 1 MB
+// inputs goldmark allocates up to about 250 MB, on 8 MB ones up to 1.9 GB.
+// Parse enforces it, and ReadFile never reads more than one byte past it.
+const MaxFileSize = 1 << 20
 
 // Load reads every Markdown file under content/ in fsys, in parallel, and
 // returns them sorted by path. All broken files are reported at once.
@@ -59,6 +62,12 @@ func Load(fsys fs.FS, cfg *config.Config) ([]*Source, error) {
 // Walk lists the Markdown files under content/, sorted. Hidden files and
 // editor leftovers (".#x.md", "x.md~") are not content.
 func Walk(fsys fs.FS) ([]string, error) {
+	if l, ok := fsys.(fs.ReadLinkFS); ok {
+		// WalkDir follows a link at its root: look at the folder itself first.
+		if info, err := l.Lstat(Dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("%s/: is a symbolic link; content must live in the site folder: move it there", Dir)
+		}
+	}
 	var paths []string
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -79,6 +88,10 @@ func Walk(fsys fs.FS) ([]string, error) {
 			return fileerr.Errorf(p, 0, "symbolic links are not allowed in %s/: copy the file instead", Dir)
 		}
 		if !d.IsDir() && strings.HasSuffix(name, ".md") {
+			if !d.Type().IsRegular() {
+				// A pipe or a device would block the build or never end.
+				return fileerr.Errorf(p, 0, "not a regular file (%v): content files must be plain files", d.Type())
+			}
 			paths = append(paths, p)
 		}
 		return nil
@@ -94,23 +107,40 @@ func ReadFile(fsys fs.FS, p string, cfg *config.Config) (*Source, error) {
 		return nil, fileerr.New(p, 0, err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
-		return nil, fileerr.Errorf(p, 0, "file is %d MB; content files are limited to %d MB: split the story or remove pasted data", st.Size()>>20, MaxFileSize>>20)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fileerr.New(p, 0, err)
 	}
-	data, err := fs.ReadFile(fsys, p)
+	if !st.Mode().IsRegular() {
+		return nil, fileerr.Errorf(p, 0, "not a regular file (%v): content files must be plain files", st.Mode().Type())
+	}
+	if st.Size() > MaxFileSize {
+		return nil, tooLarge(p, st.Size())
+	}
+	// Read through a limit too: the size may change after Stat, or be unknown.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fileerr.New(p, 0, err)
 	}
 	return Parse(p, data, cfg)
 }
 
+func tooLarge(p string, size int64) error {
+	return fileerr.Errorf(p, 0, "file is %.1f MB; content files are limited to %d KB: split the story or remove pasted data", float64(size)/(1<<20), MaxFileSize>>10)
+}
+
 var langSuffix = regexp.MustCompile(`^(.+)\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$`)
 
 // Parse parses one content file; p is its slash path from the site root.
 func Parse(p string, data []byte, cfg *config.Config) (*Source, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(p, int64(len(data)))
+	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if bytes.IndexByte(data, '\r') >= 0 {
+		// CRLF and a lone CR are both one line end (as in CommonMark); CR CR LF is two.
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	}
 	if !utf8.Valid(data) {
 		return nil, fileerr.Errorf(p, invalidUTF8Line(data), "not valid UTF-8 text: save the file as UTF-8")
@@ -134,6 +164,13 @@ func (s *Source) setPathParts(cfg *config.Config) error {
 	if s.Dir == "." {
 		s.Dir = ""
 	}
+	if s.Dir != "" {
+		for _, seg := range strings.Split(s.Dir, "/") {
+			if !folderPattern.MatchString(seg) {
+				return fileerr.Errorf(s.Path, 0, "folder name %q may hold only letters, digits, ., - and _ (it becomes part of the address): rename the folder", seg)
+			}
+		}
+	}
 	s.Section, _, _ = strings.Cut(s.Dir, "/")
 	stem := strings.TrimSuffix(path.Base(rel), ".md")
 	s.Lang = cfg.DefaultLanguage()
@@ -156,7 +193,7 @@ type frontFormat struct {
 }
 
 var formats = []frontFormat{
-	{"---", yaml.Unmarshal},
+	{"---", decodeYAML},
 	{"+++", decodeTOML},
 }
 
@@ -164,13 +201,25 @@ var formats = []frontFormat{
 // error was found (the decoder's own line count runs one ahead when that byte
 // ends a line).
 func decodeTOML(data []byte, v any) error {
+	if len(data) > MaxFrontMatterSize {
+		return frontTooLarge(len(data))
+	}
+	if err := tomlDepth(data); err != nil {
+		return err
+	}
 	_, err := toml.Decode(string(data), v)
 	var pe toml.ParseError
-	if errors.As(err, &pe) && pe.Position.Start <= len(data) {
+	if errors.As(err, &pe) && pe.Position.Start >= 0 && pe.Position.Start <= len(data) {
 		line := bytes.Count(data[:pe.Position.Start], []byte("\n")) + 1
 		return fmt.Errorf("toml: line %d: %s", line, pe.Message)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if m, ok := v.(*map[string]any); ok {
+		return checkTOML(*m)
+	}
+	return nil
 }
 
 func (s *Source) parseFront() error {
@@ -190,6 +239,11 @@ func (s *Source) parseFront() error {
 		f := f
 		fmts = append(fmts, frontmatter.NewFormat(f.delim, f.delim, func(data []byte, v any) error {
 			if err := f.decode(data, v); err != nil {
+				var le *limitError
+				if errors.As(err, &le) {
+					le.offset = open + 1
+					return fileerr.New(s.Path, open+1+le.line, le)
+				}
 				fe := fileerr.FromYAML(s.Path, open+1, err)
 				fe.Err = fmt.Errorf("%w: check the quotes, colons and indentation on this line and the one before", fe.Err)
 				return fe

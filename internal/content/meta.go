@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"kakehashi/internal/fileerr"
+	"kakehashi/internal/imagemeta"
 )
 
 // slugPattern keeps slugs to what is safe in a URL path segment and a file name
@@ -66,7 +68,11 @@ func (s *Source) readMeta() error {
 	}
 	for _, ref := range append([]string{m.Employer}, m.Talents...) {
 		if ref != "" && !slugPattern.MatchString(ref) {
-			return fileerr.Errorf(s.Path, s.Line("talents"), "%q is not a slug: refer to items by their slug, like amina-k", ref)
+			key := "talents"
+			if ref == m.Employer {
+				key = "employer"
+			}
+			return fileerr.Errorf(s.Path, s.Line(key), "%s: %q is not a slug: refer to items by their slug, like amina-k", key, ref)
 		}
 	}
 	return nil
@@ -167,10 +173,20 @@ func (s *Source) resolve(ref string) (string, error) {
 		return "", bad("is an absolute path")
 	case strings.Contains(ref, "://"):
 		return "", bad("is a URL")
+	case strings.IndexFunc(ref, unicode.IsControl) >= 0:
+		return "", bad("contains a control character")
 	}
 	p := path.Join(path.Dir(s.Path), ref)
 	if !strings.HasPrefix(p, Dir+"/") {
 		return "", bad("points outside the content folder")
 	}
+	if _, ok := imagemeta.FormatOf(p); !ok {
+		// Anything else (another story's .md, notes) would be copied out as is.
+		return "", bad("is not a .jpg, .jpeg, .png or .webp image")
+	}
 	return p, nil
 }
+
+// folderPattern is what a folder under content/ may be called: it becomes part
+// of every address under it.
+var folderPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._-]*$`)

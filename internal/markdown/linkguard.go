@@ -8,6 +8,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // linkGuard rewrites links after parsing: a link to a skipped item becomes its
@@ -42,7 +43,17 @@ func (linkGuard) Transform(doc *ast.Document, reader text.Reader, pc parser.Cont
 		default:
 			return ast.WalkContinue, nil
 		}
-		if file, ok := p.unpublished(string(*dest)); ok {
+		// Judge the address the renderer will write, with entities and
+		// backslash escapes resolved: "g&#111;ne" is "gone" to a browser.
+		resolved := util.URLEscape(*dest, true)
+		if isData(resolved) {
+			// An embedded picture would be published with its metadata and
+			// without photo consent: drop it and fail the conversion.
+			pc.Set(embeddedKey, true)
+			drop = append(drop, n)
+			return ast.WalkSkipChildren, nil
+		}
+		if file, ok := p.unpublished(string(resolved)); ok {
 			dropped = append(dropped, file)
 			drop = append(drop, n)
 			return ast.WalkSkipChildren, nil
@@ -124,4 +135,10 @@ func (p *Page) rebase(dest string) string {
 		return dest
 	}
 	return strings.TrimSuffix(base.Path, "/") + dest
+}
+
+// isData reports a data: address, as a browser reads it.
+func isData(dest []byte) bool {
+	d := strings.ToLower(strings.TrimLeft(string(dest), "\x00\t\n\f\r "))
+	return strings.HasPrefix(d, "data:")
 }

@@ -8,8 +8,11 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,10 +99,123 @@ func New(opts ...Option) *Converter {
 var (
 	pageKey    = parser.NewContextKey()
 	droppedKey = parser.NewContextKey()
+	// embeddedKey marks a document with a data: picture or link.
+	embeddedKey = parser.NewContextKey()
 )
+
+// ErrEmbedded is a picture or link whose address is the data itself.
+var ErrEmbedded = errors.New("a picture or link is embedded as a data: address: put the photo beside the story as a file (embedded data keeps its metadata and skips photo consent)")
+
+// MaxNesting bounds how deeply lists and block quotes may nest. goldmark's
+// time grows with the square of the depth or worse: 10,000 levels take about
+// 2 s, 100,000 (200 KB of "- ") many minutes. No story needs more than a few.
+const MaxNesting = 100
+
+// NestingError is Markdown nested deeper than MaxNesting.
+type NestingError struct{ Line int }
+
+func (e *NestingError) Error() string {
+	return fmt.Sprintf("line %d: lists or block quotes are nested more than %d levels deep", e.Line, MaxNesting)
+}
+
+// checkNesting counts, on each line, the block quote and list markers that
+// open it and its indentation (two columns per level, as a list item needs),
+// which bounds the depth goldmark will build, without parsing.
+func checkNesting(src []byte) error {
+	line := 0
+	for len(src) > 0 {
+		line++
+		end := bytes.IndexByte(src, '\n')
+		cur := src
+		if end >= 0 {
+			cur, src = src[:end], src[end+1:]
+		} else {
+			src = nil
+		}
+		depth, col, i := 0, 0, 0
+		for i < len(cur) {
+			switch c := cur[i]; {
+			case c == ' ' || c == '\t':
+				switch {
+				case depth > 0: // spacing after a marker
+				case c == '\t':
+					col += 4 - col%4
+				default:
+					col++
+				}
+				i++
+				continue
+			case c == '>':
+				i++
+			case (c == '-' || c == '*' || c == '+') && (i+1 == len(cur) || cur[i+1] == ' ' || cur[i+1] == '\t'):
+				i++
+			case c >= '0' && c <= '9':
+				j := i
+				for j < len(cur) && j-i < 10 && cur[j] >= '0' && cur[j] <= '9' {
+					j++
+				}
+				if j == len(cur) || (cur[j] != '.' && cur[j] != ')') || (j+1 < len(cur) && cur[j+1] != ' ' && cur[j+1] != '\t') {
+					i = len(cur)
+					continue
+				}
+				i = j + 1
+			default:
+				i = len(cur)
+				continue
+			}
+			if depth++; depth+col/2 > MaxNesting {
+				return &NestingError{Line: line}
+			}
+		}
+		if depth+col/2 > MaxNesting {
+			return &NestingError{Line: line}
+		}
+	}
+	return nil
+}
+
+// MaxConvertTime bounds one conversion. goldmark needs far more than linear
+// time on some short inputs ("[a](" repeated: 64 KB take 4 s, 128 KB more
+// than 20 s; "[a]: b" repeated: 512 KB take 19 s), and cannot be stopped: on
+// time out the conversion goes on in the background until it ends, and the
+// build fails.
+const MaxConvertTime = 10 * time.Second
 
 // Convert renders src for page p.
 func (c *Converter) Convert(src []byte, p Page) (Result, error) {
+	if !utf8.Valid(src) {
+		// goldmark v1.8.7 panics on some invalid text (content.Parse refuses it first).
+		return Result{}, errors.New("not valid UTF-8 text")
+	}
+	if err := checkNesting(src); err != nil {
+		return Result{}, err
+	}
+	type outcome struct {
+		r   Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		// A panic here would take the whole process down: make it this page's error.
+		defer func() {
+			if v := recover(); v != nil {
+				done <- outcome{err: fmt.Errorf("goldmark failed on this text: %v", v)}
+			}
+		}()
+		r, err := c.convert(src, p)
+		done <- outcome{r, err}
+	}()
+	timer := time.NewTimer(MaxConvertTime)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		return o.r, o.err
+	case <-timer.C:
+		return Result{}, fmt.Errorf("conversion took longer than %v: look for long runs of [ ( * _ ` or repeated link definitions", MaxConvertTime)
+	}
+}
+
+func (c *Converter) convert(src []byte, p Page) (Result, error) {
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	ctx.Set(pageKey, &p)
 	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
@@ -109,6 +225,9 @@ func (c *Converter) Convert(src []byte, p Page) (Result, error) {
 		return Result{}, err
 	}
 	r := Result{HTML: buf.Bytes(), Summary: firstParagraph(doc, src)}
+	if ctx.Get(embeddedKey) != nil {
+		return Result{}, ErrEmbedded
+	}
 	if d, ok := ctx.Get(droppedKey).([]string); ok {
 		r.Dropped = d
 	}

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"kakehashi/internal/config"
+	"kakehashi/internal/fileerr"
 	"kakehashi/internal/markdown"
 	"kakehashi/internal/search"
 	"kakehashi/internal/site"
@@ -122,7 +123,11 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 		if !ok {
 			res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Links: s})
 			if err != nil {
-				return fmt.Errorf("%s: markdown: %w", p.Source.Path, err)
+				var ne *markdown.NestingError
+				if errors.As(err, &ne) {
+					return fileerr.Errorf(p.Source.Path, p.Source.BodyLine+ne.Line-1, "lists or block quotes are nested more than %d levels deep: flatten them", markdown.MaxNesting)
+				}
+				return fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "markdown: %v", err)
 			}
 			bd = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body}
 			if p.Source.Meta.Summary != "" {

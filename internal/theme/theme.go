@@ -6,6 +6,7 @@ package theme
 import (
 	"errors"
 	"io/fs"
+	"path"
 	"sort"
 
 	"kakehashi"
@@ -15,6 +16,38 @@ import (
 // exist, and from bottom otherwise. Directories are merged.
 type Overlay struct {
 	top, bottom fs.FS
+	// prefix is the overlay's folder in the site ("layouts"), for messages;
+	// linkErr is set when that folder is reached through a symbolic link.
+	prefix  string
+	linkErr error
+}
+
+// ErrLink is the error for a symbolic link in the site's layouts/ or static/:
+// it could point at any file on the machine.
+var ErrLink = errors.New("is a symbolic link: links are not allowed in layouts/ and static/, copy the file instead")
+
+// checkLinks refuses a name reached through a symbolic link in the top layer.
+func (o *Overlay) checkLinks(name string) error {
+	if o.linkErr != nil {
+		return o.linkErr
+	}
+	l, ok := o.top.(fs.ReadLinkFS)
+	if !ok || name == "." {
+		return nil
+	}
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '/' {
+			continue
+		}
+		info, err := l.Lstat(name[:i])
+		if err != nil {
+			return nil // missing here: the bottom layer may have it
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return &fs.PathError{Op: "open", Path: path.Join(o.prefix, name[:i]), Err: ErrLink}
+		}
+	}
+	return nil
 }
 
 // New returns the theme for a site folder: the site's files over the embedded ones.
@@ -23,6 +56,9 @@ func New(site fs.FS) *Overlay { return &Overlay{top: site, bottom: kakehashi.The
 // Open opens name from the top layer, falling back to the bottom layer.
 func (o *Overlay) Open(name string) (fs.File, error) {
 	if o.top != nil {
+		if err := o.checkLinks(name); err != nil {
+			return nil, err
+		}
 		f, err := o.top.Open(name)
 		if err == nil {
 			return f, nil
@@ -32,6 +68,18 @@ func (o *Overlay) Open(name string) (fs.File, error) {
 		}
 	}
 	return o.bottom.Open(name)
+}
+
+// Glob is fs.Glob, except that a name reached through a symbolic link is an
+// error, not a missing file (html/template's ParseFS globs every name).
+func (o *Overlay) Glob(pattern string) ([]string, error) {
+	names, err := fs.Glob(struct{ fs.ReadDirFS }{o}, pattern)
+	if err == nil && len(names) == 0 && o.top != nil {
+		if err := o.checkLinks(pattern); err != nil {
+			return nil, err
+		}
+	}
+	return names, err
 }
 
 // ReadDir merges the entries of both layers, sorted by name.
@@ -73,9 +121,14 @@ func (o *Overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 // (embedded) first, so that a caller can merge files key by key.
 func (o *Overlay) ReadLayers(name string) ([][]byte, error) {
 	var out [][]byte
-	for _, layer := range []fs.FS{o.bottom, o.top} {
+	for i, layer := range []fs.FS{o.bottom, o.top} {
 		if layer == nil {
 			continue
+		}
+		if i == 1 { // the site's own layer
+			if err := o.checkLinks(name); err != nil {
+				return nil, err
+			}
 		}
 		data, err := fs.ReadFile(layer, name)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -104,5 +157,9 @@ func (o *Overlay) Sub(dir string) *Overlay {
 		}
 		return s
 	}
-	return &Overlay{top: sub(o.top), bottom: sub(o.bottom)}
+	sub2 := &Overlay{top: sub(o.top), bottom: sub(o.bottom), prefix: path.Join(o.prefix, dir), linkErr: o.linkErr}
+	if o.top != nil && sub2.linkErr == nil {
+		sub2.linkErr = o.checkLinks(dir)
+	}
+	return sub2
 }
