@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +29,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, done := parse(fs, args, stderr); done {
 		return code
 	}
+	// A preview holds a whole site in memory for hours: collect at Go's usual
+	// pace (main raises GOGC for one-off builds, which would let the heap grow
+	// to five times the site). No memory limit: the site is most of the heap,
+	// and a limit close to it makes every rebuild mostly garbage collection.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(100)
+	}
 	var now time.Time
 	if sf.now != "" {
 		t, err := sf.today()
@@ -35,7 +44,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 		now = t
-	} // else every rebuild measures expiry against its own day: the server stays open past midnight
+	} // else the session measures expiry against today, and starts afresh when the day changes
 	if server.Exposed(*bind) {
 		if *unconsented {
 			fmt.Fprintf(stderr, "kakehashi serve: --unconsented shows stories nobody consented to publish; it is allowed on loopback only, not on %s\n", *bind)
@@ -86,17 +95,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "watching %d folders for changes\n", w.Folders())
 	}
 	p := &preview{srv: srv, session: session, stdout: stdout, stderr: stderr, seen: map[string]bool{}}
-	p.rebuild(nil)
+	// One rebuild at a time, in the background, so that Ctrl-C is answered
+	// at once even during a long first build. Changes saved meanwhile wait in
+	// the watcher and come as one batch.
+	busy := p.start(nil)
 loop:
 	for {
+		changes := w.Changes()
+		if busy != nil {
+			changes = nil
+		}
 		select {
 		case <-ctx.Done():
 			break loop
-		case batch, ok := <-w.Changes():
+		case <-busy:
+			busy = nil
+		case batch, ok := <-changes:
 			if !ok {
 				break loop
 			}
-			p.rebuild(batch)
+			busy = p.start(batch)
 		}
 	}
 	if err := <-served; err != nil {
@@ -114,6 +132,16 @@ type preview struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	seen    map[string]bool // warnings already printed
+}
+
+// start rebuilds in the background; the channel closes when it is done.
+func (p *preview) start(changes []watch.Change) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.rebuild(changes)
+	}()
+	return done
 }
 
 // rebuild builds again after changes (nil: everything) and swaps the result

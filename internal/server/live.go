@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +39,8 @@ const liveJS = `(function () {
   "use strict";
   var marker = document.getElementById("kakehashi-live");
   var version = marker ? marker.getAttribute("data-version") : "";
-  var es = new EventSource("` + eventsPath + `?v=" + encodeURIComponent(version));
+  var problems = marker ? marker.getAttribute("data-problems") : "";
+  var es = new EventSource("` + eventsPath + `?v=" + encodeURIComponent(version) + "&p=" + encodeURIComponent(problems));
   es.addEventListener("reload", function () { es.close(); location.reload(); });
   es.addEventListener("css", function (e) {
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (old) {
@@ -67,7 +69,7 @@ const liveJS = `(function () {
 // forgot {{ .Inject }}) the script to an HTML page, before </body>.
 func inject(page []byte, st *state) []byte {
 	var add bytes.Buffer
-	fmt.Fprintf(&add, `<div id="kakehashi-live" data-version="%s" hidden></div>`, st.version)
+	fmt.Fprintf(&add, `<div id="kakehashi-live" data-version="%s" data-problems="%d" hidden></div>`, st.version, st.problemSeq)
 	if len(st.problems) > 0 {
 		_ = overlay.Execute(&add, st.problems)
 	}
@@ -109,9 +111,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer s.unsubscribe(wake)
 
 	seen := r.URL.Query().Get("v")
-	seenProblems := -1
-	if st := s.state.Load(); st.version == seen {
-		seenProblems = st.problemSeq // the page was served with the current overlay
+	// The overlay the page was served with (without p: the current one).
+	seenProblems := s.state.Load().problemSeq
+	if p, err := strconv.Atoi(r.URL.Query().Get("p")); err == nil {
+		seenProblems = p
 	}
 	ping := time.NewTicker(15 * time.Second)
 	defer ping.Stop()

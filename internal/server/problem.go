@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"path"
 	"regexp"
 	"strconv"
@@ -36,8 +37,24 @@ func Problems(err error) []Problem {
 	if err == nil {
 		return nil
 	}
+	var all []Problem
+	collect(err, &all)
+	// One broken template fails every page it renders: show it once.
 	var out []Problem
-	collect(err, &out)
+	index := map[Problem]int{}
+	more := map[int]int{}
+	for _, p := range all {
+		key := Problem{File: p.File, Line: p.Line}
+		if i, dup := index[key]; dup && p.File != "" {
+			more[i]++
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, p)
+	}
+	for i, n := range more {
+		out[i].Message += fmt.Sprintf(" (and %d more like it)", n)
+	}
 	return out
 }
 
@@ -78,7 +95,7 @@ var (
 	// "template: talent.html:12:5: executing ..." or "template: partials/card.html:3: ..."
 	templatePos = regexp.MustCompile(`template: ([^:\s]+):(\d+)(?::\d+)?: `)
 	// "layouts/talent.html: rendering ...", "site.yaml: ...", "content/a.md:12: ..."
-	leadingFile = regexp.MustCompile(`^([^\s:]+\.[A-Za-z0-9]+)(?::(\d+))?(?::\d+)?: `)
+	leadingFile = regexp.MustCompile(`^([^\s:]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9]+)(?::(\d+))?(?::\d+)?: `)
 )
 
 // fromMessage finds the file and line in an error that only has them in its text
@@ -95,15 +112,18 @@ func fromMessage(msg string) Problem {
 		name := m[1]
 		switch {
 		case p.File != "" && path.Base(p.File) == path.Base(name):
+			// The file the error names is the template's own.
+		case strings.HasPrefix(p.File, "layouts/") && path.Ext(p.File) == "":
+			// A folder ("layouts/partials: template: footer.html:1: ...").
+			p.File += "/" + path.Base(name)
 		case strings.Contains(name, "/"):
 			p.File = "layouts/" + name
-		case name == "base.html" || strings.HasPrefix(p.File, "layouts/partials"):
-			p.File = "layouts/" + name
+		case name == "base.html":
+			p.File = "layouts/base.html"
 		default:
-			// html/template names a template by its file's base name; partials live in partials/.
-			if p.File == "" || !strings.HasPrefix(p.File, "layouts/") || path.Base(p.File) != name {
-				p.File = "layouts/partials/" + name
-			}
+			// html/template names a template by its file's base name: a template
+			// other than the page's own and base.html is a partial.
+			p.File = "layouts/partials/" + name
 		}
 		p.Line = line
 	}

@@ -21,7 +21,7 @@ type Option func(*config)
 type config struct {
 	debounce   time.Duration // quiet time after the last event before a batch is handed out
 	removeWait time.Duration // quiet time when every pending change is a removal (delete-then-create saves)
-	maxWait    time.Duration // longest a change waits for the burst around it to end
+	maxWait    time.Duration // longest a burst of events delays its changes
 	poll       bool          // poll from the start
 	pollEvery  time.Duration // scan interval when polling
 	verify     time.Duration // scan interval checking that events arrive (0: never)
@@ -73,8 +73,13 @@ type Watcher struct {
 
 	// Owned by the loop goroutine.
 	pending  map[string]pend
+	batched  []Change             // pending as a sorted batch, once asked for
 	seen     map[string]time.Time // last event per path
 	suspects map[string]time.Time // changes a scan found without an event, by deadline
+	dirs     map[string]bool      // folders given a watch (absolute paths)
+	// rewatch fires a little after a watched folder was moved or removed:
+	// fsnotify drops the watch of a moved folder, also when it stays in the site.
+	rewatch *time.Timer
 }
 
 // scanResult is what one scan found changed since the scan before, which started at since.
@@ -103,7 +108,7 @@ func New(root string, opts ...Option) (*Watcher, error) {
 	w := &Watcher{
 		root: abs,
 		cfg: config{
-			debounce: 30 * time.Millisecond, removeWait: 150 * time.Millisecond, maxWait: 500 * time.Millisecond,
+			debounce: 30 * time.Millisecond, removeWait: 150 * time.Millisecond, maxWait: 2 * time.Second,
 			pollEvery: 500 * time.Millisecond, verify: 2 * time.Second, grace: time.Second,
 			warn: func(string) {}, limitFile: limitFile,
 		},
@@ -114,7 +119,10 @@ func New(root string, opts ...Option) (*Watcher, error) {
 		pending:  map[string]pend{},
 		seen:     map[string]time.Time{},
 		suspects: map[string]time.Time{},
+		dirs:     map[string]bool{},
+		rewatch:  time.NewTimer(time.Hour),
 	}
+	w.rewatch.Stop()
 	for _, o := range opts {
 		o(&w.cfg)
 	}
@@ -200,6 +208,7 @@ func (w *Watcher) addWatch(dir string) bool {
 	err := w.fsw.Add(dir)
 	switch {
 	case err == nil:
+		w.dirs[dir] = true
 		return true
 	case errors.Is(err, syscall.ENOSPC):
 		w.stopNotify(fmt.Sprintf("watch: the inotify watch limit (%s) is reached", w.cfg.limitFile))
@@ -243,30 +252,34 @@ func (w *Watcher) loop() {
 	quiet.Stop()
 	suspect := time.NewTimer(time.Hour)
 	suspect.Stop()
-	var first time.Time
+	// A burst is the run of events with less than the quiet time between
+	// them; its changes are handed out when it ends, or, if it never does (a
+	// program writing without pause), after maxWait.
+	var burst time.Time
 	ready := false
-	// arm restarts the quiet time after a new change.
 	arm := func() {
 		now := time.Now()
-		if first.IsZero() {
-			first = now
+		if ready || burst.IsZero() {
+			burst = now
 		}
 		wait := w.cfg.debounce
 		if w.allGone() {
+			// Delete-then-create saves: wait for the create.
 			wait = max(wait, w.cfg.removeWait)
 		}
-		ready = false
-		if d := min(wait, first.Add(w.cfg.maxWait).Sub(now)); d > 0 {
-			quiet.Reset(d)
-		} else {
-			ready = true
+		wait = min(wait, w.cfg.maxWait-now.Sub(burst))
+		ready = wait <= 0
+		if !ready {
+			quiet.Reset(wait)
 		}
 	}
 	for {
 		var out chan<- []Change
-		var batch []Change
 		if ready && len(w.pending) > 0 {
-			out, batch = w.out, w.batch()
+			out = w.out
+			if w.batched == nil {
+				w.batched = w.batch()
+			}
 		}
 		if w.polling.Load() {
 			events, errs = nil, nil
@@ -306,11 +319,16 @@ func (w *Watcher) loop() {
 			if w.checkSuspects() {
 				arm()
 			}
+		case <-w.rewatch.C:
+			if w.rewatchAll() {
+				arm()
+			}
 		case <-quiet.C:
 			ready = true
-		case out <- batch:
+		case out <- w.batched:
 			clear(w.pending)
-			first, ready = time.Time{}, false
+			w.batched = nil
+			burst, ready = time.Time{}, false
 		case <-w.stop:
 			return
 		}
@@ -328,7 +346,12 @@ func (w *Watcher) event(ev fsnotify.Event) bool {
 	}
 	w.seen[c.Path] = time.Now()
 	for p := range w.suspects {
-		if under(p, c.Path) {
+		if p == c.Path {
+			delete(w.suspects, p)
+		} else if under(p, c.Path) {
+			// The event of a folder above: report the path itself too.
+			_, err := os.Lstat(filepath.Join(w.root, filepath.FromSlash(p)))
+			w.add(Change{Kind: c.Kind, Path: p}, err != nil)
 			delete(w.suspects, p)
 		}
 	}
@@ -336,34 +359,70 @@ func (w *Watcher) event(ev fsnotify.Event) bool {
 	if ev.Has(fsnotify.Create) && err == nil && info.IsDir() {
 		w.addTree(ev.Name, true)
 	}
+	if ev.Has(fsnotify.Rename|fsnotify.Remove) && w.dirs[ev.Name] {
+		w.rewatch.Reset(100 * time.Millisecond)
+	}
 	w.add(c, err != nil)
 	return true
 }
 
-// addTree watches a folder created after start and everything in it. With
-// synth, the files already in it are reported: they may have been written
-// before the watch was in place.
-func (w *Watcher) addTree(dir string, synth bool) {
-	t := tree{}
-	var dirs []string
-	walkDir(w.root, dir, t, &dirs)
+// rewatchAll watches every folder of the site that has lost its watch (a
+// folder moved within the site), and reports what is in it.
+func (w *Watcher) rewatchAll() bool {
+	if w.fsw == nil || w.polling.Load() {
+		return false
+	}
+	watched := map[string]bool{}
+	for _, p := range w.fsw.WatchList() {
+		watched[p] = true
+	}
+	dirs := []string{w.root}
+	for _, top := range []string{"content", "layouts", "static"} {
+		walkDir(w.root, filepath.Join(w.root, top), nil, &dirs)
+	}
+	clear(w.dirs)
+	n := len(w.pending)
 	for _, d := range dirs {
-		if !w.addWatch(d) {
-			break
+		if watched[d] {
+			w.dirs[d] = true
+			continue
+		}
+		w.addTree(d, true)
+	}
+	return len(w.pending) != n
+}
+
+// addTree watches a folder created after start and the folders in it, each
+// before reading it: a file made before its folder's watch is found by the
+// read, one made after gets an event. With synth, what the reads find is
+// reported as changed.
+func (w *Watcher) addTree(dir string, synth bool) {
+	now := time.Now()
+	var visit func(d string)
+	visit = func(d string) {
+		w.addWatch(d)
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return // gone again: its removal is an event of its parent
+		}
+		for _, e := range entries {
+			p := filepath.Join(d, e.Name())
+			c, ok := Classify(w.root, p)
+			if !ok {
+				continue
+			}
+			if synth {
+				w.seen[c.Path] = now
+				w.add(c, false)
+			}
+			if e.IsDir() { // not a symbolic link: those are never followed
+				visit(p)
+			}
 		}
 	}
+	visit(dir)
 	if l := w.fswList(); l != nil {
 		w.folders.Store(int64(len(l)))
-	}
-	if !synth {
-		return
-	}
-	now := time.Now()
-	for p := range t {
-		if c, ok := Classify(w.root, filepath.Join(w.root, filepath.FromSlash(p))); ok {
-			w.seen[c.Path] = now
-			w.add(c, false)
-		}
 	}
 }
 
@@ -376,6 +435,7 @@ func (w *Watcher) fswList() []string {
 
 func (w *Watcher) add(c Change, gone bool) {
 	w.pending[c.Path] = pend{c: c, gone: gone}
+	w.batched = nil
 }
 
 func (w *Watcher) allGone() bool {
@@ -415,22 +475,42 @@ func (w *Watcher) scanned(r scanResult) bool {
 		}
 		return len(changes) > 0
 	}
+	found := false
 	for _, c := range changes {
-		if !w.explained(c.Path, since) {
+		switch w.explained(c.Path, since) {
+		case exactly:
+		case byFolder:
+			// A folder moved or made in one go: the files in it had no events
+			// of their own, and some may not have been reported yet.
+			_, err := os.Lstat(filepath.Join(w.root, filepath.FromSlash(c.Path)))
+			w.add(c, err != nil)
+			found = true
+		default:
 			w.suspects[c.Path] = now.Add(w.cfg.grace)
 		}
 	}
-	return false
+	return found
 }
 
-// explained reports whether an event for p, or for a folder above it, arrived after since.
-func (w *Watcher) explained(p string, since time.Time) bool {
-	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
+type explanation int
+
+const (
+	unexplained explanation = iota
+	exactly                 // an event for the path itself
+	byFolder                // an event for a folder above it
+)
+
+// explained says whether an event for p, or for a folder above it, arrived after since.
+func (w *Watcher) explained(p string, since time.Time) explanation {
+	if t, ok := w.seen[p]; ok && t.After(since) {
+		return exactly
+	}
+	for q := path.Dir(p); q != "." && q != "/" && q != ""; q = path.Dir(q) {
 		if t, ok := w.seen[q]; ok && t.After(since) {
-			return true
+			return byFolder
 		}
 	}
-	return false
+	return unexplained
 }
 
 // checkSuspects falls back to polling when a change found by a scan never got its event.

@@ -3,6 +3,7 @@ package watch
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -255,13 +256,13 @@ func TestFallsBackToPollingWhenEventsDoNotArrive(t *testing.T) {
 func TestVerifyDoesNotFallBackWhenEventsArrive(t *testing.T) {
 	root := newSite(t)
 	var warns warnings
-	w := start(t, root, WithVerify(20*time.Millisecond), WithWarnings(warns.add), func(c *config) { c.grace = 300 * time.Millisecond })
+	w := start(t, root, WithVerify(20*time.Millisecond), WithWarnings(warns.add))
 	for i := range 10 {
 		write(t, root, "content/talents/a.en.md", fmt.Sprint(i))
 		write(t, root, fmt.Sprintf("content/s%d/x.en.md", i), "x")
 		waitFor(t, w, content("content/talents/a.en.md"))
 	}
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(1200 * time.Millisecond) // longer than the grace a change has to get its event
 	if w.Polling() {
 		t.Errorf("fell back to polling although every event arrived: %s", warns.String())
 	}
@@ -346,4 +347,68 @@ func TestNewRejectsMissingFolder(t *testing.T) {
 	if _, err := New(filepath.Join(t.TempDir(), "nope")); err == nil {
 		t.Error("New on a missing folder succeeded")
 	}
+}
+
+func TestEndlessBurstStillDelivers(t *testing.T) {
+	root := newSite(t)
+	w := start(t, root, WithDebounce(50*time.Millisecond), func(c *config) { c.maxWait = 200 * time.Millisecond })
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+				os.WriteFile(filepath.Join(root, "content/talents/a.en.md"), []byte(fmt.Sprint(i)), 0o644)
+			}
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	select {
+	case b := <-w.Changes():
+		if !slices.Contains(b, content("content/talents/a.en.md")) {
+			t.Errorf("batch %v", b)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a file written without pause is never reported")
+	}
+}
+
+// TestRapidFoldersNoneMissed makes folders and saves files in them at once,
+// racing the watcher's setup of each new folder. No scan may cover up: every
+// file must come from events and the reads of new folders.
+func TestRapidFoldersNoneMissed(t *testing.T) {
+	root := newSite(t)
+	w := start(t, root, WithVerify(0))
+	var want []Change
+	for i := range 30 {
+		rel := fmt.Sprintf("content/r%d/a/b/x.en.md", i)
+		dir := filepath.Join(root, filepath.FromSlash(path.Dir(rel)))
+		must(t, os.MkdirAll(dir, 0o755))
+		tmp := filepath.Join(dir, ".x.en.md.tmp")
+		must(t, os.WriteFile(tmp, []byte("x"), 0o644))
+		must(t, os.Rename(tmp, filepath.Join(dir, "x.en.md")))
+		want = append(want, content(rel))
+	}
+	waitFor(t, w, want...)
+	if w.Polling() {
+		t.Error("fell back to polling")
+	}
+}
+
+// TestMovedFolderIsReported moves a folder of stories in and out of content/.
+func TestMovedFolderIsReported(t *testing.T) {
+	root := newSite(t)
+	outside := t.TempDir()
+	write(t, outside, "news/a.en.md", "a")
+	write(t, outside, "news/b.en.md", "b")
+	w := start(t, root)
+	must(t, os.Rename(filepath.Join(outside, "news"), filepath.Join(root, "content/news")))
+	waitFor(t, w, content("content/news/a.en.md"), content("content/news/b.en.md"))
+	must(t, os.Rename(filepath.Join(root, "content/news"), filepath.Join(root, "content/old-news")))
+	waitFor(t, w, content("content/news"), content("content/old-news/a.en.md"))
+	write(t, root, "content/old-news/a.en.md", "edited after the move")
+	waitFor(t, w, content("content/old-news/a.en.md"))
 }
