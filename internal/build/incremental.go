@@ -1,6 +1,7 @@
 package build
 
 import (
+	"slices"
 	"io/fs"
 	"sync"
 
@@ -16,6 +17,11 @@ type Incremental struct {
 	mu    sync.Mutex
 	b     *builder
 	files map[string][]byte // the last successful build
+	// unsettled are the paths changed since the last successful build: a
+	// failed build may have read some of them (or none), so the next build
+	// reads them all again rather than trusting what the failure left.
+	unsettled []string
+	all       bool
 }
 
 // NewIncremental prepares in-memory builds of the site in fsys.
@@ -33,11 +39,21 @@ func NewIncremental(fsys fs.FS, opts Options) *Incremental {
 func (inc *Incremental) Build(changed []string) (map[string][]byte, *Result, error) {
 	inc.mu.Lock()
 	defer inc.mu.Unlock()
+	inc.unsettled = append(inc.unsettled, changed...)
+	if changed == nil {
+		inc.all = true
+	}
+	if inc.all {
+		changed = nil
+	} else {
+		changed = slices.Clone(inc.unsettled)
+	}
 	mem := publish.NewMem()
 	res, err := inc.b.build(mem, inc.files, changed)
 	if err != nil {
 		return nil, nil, err
 	}
 	inc.files = mem.Files()
+	inc.unsettled, inc.all = nil, false
 	return inc.files, res, nil
 }

@@ -198,3 +198,51 @@ func TestIncrementalRendersOnlyWhatChanged(t *testing.T) {
 		t.Errorf("a body edit changed %v", changed)
 	}
 }
+
+func TestIncrementalDoesNotForgetABrokenFile(t *testing.T) {
+	dir := writeSite(t, siteFiles)
+	inc := build.NewIncremental(os.DirFS(dir), build.Options{Now: now})
+	if _, _, err := inc.Build(nil); err != nil {
+		t.Fatal(err)
+	}
+	broken := "content/talents/ok.en.md"
+	if err := os.WriteFile(filepath.Join(dir, broken), []byte("---\ntitle: [\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := inc.Build([]string{broken}); err == nil {
+		t.Fatal("broken file built")
+	}
+	// Saving another file must not make the broken one look fixed.
+	other := "content/talents/alias.en.md"
+	text, _ := os.ReadFile(filepath.Join(dir, other))
+	if err := os.WriteFile(filepath.Join(dir, other), append(text, "\nMore.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := inc.Build([]string{other}); err == nil || !strings.Contains(err.Error(), broken) {
+		t.Fatalf("after another save: err = %v, want the broken file's error", err)
+	}
+	// A broken layout too.
+	if err := os.MkdirAll(filepath.Join(dir, "layouts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, broken), []byte(siteFiles[broken]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "layouts/talent.html"), []byte("{{ define \"main\" }}{{ .Nope }"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := inc.Build([]string{broken, "layouts/talent.html"}); err == nil {
+		t.Fatal("broken layout built")
+	}
+	if _, _, err := inc.Build([]string{other}); err == nil || !strings.Contains(err.Error(), "talent.html") {
+		t.Fatalf("after another save: err = %v, want the layout's error", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "layouts/talent.html")); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := inc.Build([]string{"layouts/talent.html"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, "fixing everything", got, fullBuild(t, dir))
+}

@@ -2,7 +2,6 @@ package build
 
 import (
 	"os"
-	"slices"
 	"sync"
 	"time"
 )
@@ -22,11 +21,6 @@ type Session struct {
 	// day is the date consent expiry is measured against when opts.Now is
 	// unset: a server left open past midnight starts afresh with the new day.
 	day time.Time
-	// unsettled are the paths changed since the last good build: after a
-	// failure they are read again with the next change, so that a file still
-	// broken keeps the build failing, whatever else is saved meanwhile.
-	unsettled []string
-	all       bool
 }
 
 // Snapshot is one complete build held in memory. Never modified after it is returned.
@@ -59,23 +53,13 @@ func (s *Session) Rebuild(changed []string) (*Snapshot, error) {
 		if opts.Now.IsZero() {
 			opts.Now = s.day
 		}
+		// A new Incremental builds everything the first time.
 		s.inc = NewIncremental(os.DirFS(s.dir), opts)
-		s.all = true
-	}
-	s.unsettled = append(s.unsettled, changed...)
-	if changed == nil {
-		s.all = true
-	}
-	if s.all {
-		changed = nil
-	} else {
-		changed = slices.Clone(s.unsettled)
 	}
 	files, res, err := s.inc.Build(changed)
 	if err != nil {
 		return nil, err
 	}
-	s.unsettled, s.all = nil, false
 	res.Took = time.Since(start)
 	return &Snapshot{Files: files, Result: res}, nil
 }
