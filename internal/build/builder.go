@@ -6,8 +6,6 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"kakehashi/internal/imagemeta"
-	"kakehashi/internal/leakscan"
-	"kakehashi/internal/search"
 	"path"
 	"sort"
 	"strings"
@@ -132,7 +130,7 @@ func (b *builder) build(target publish.Target, prev map[string][]byte, changed [
 		if b.scanners == nil || needles != b.scanKey {
 			b.scanKey, b.scanners = needles, publish.NewScanners(fp.Needles)
 		}
-		fopts = append(fopts, publish.WithScanners(b.scanners), publish.WithCheck(searchCheck(fp.Needles)))
+		fopts = append(fopts, publish.WithScanners(b.scanners))
 	}
 	stage("guard")
 	if b.opts.NoMinify {
@@ -289,36 +287,6 @@ func (b *builder) copyAssets(s *site.Site, funnel *publish.Funnel, target publis
 		}
 	}
 	return nil
-}
-
-// searchCheck makes sure no search index could reveal a real name that is
-// not consented: the index holds names split into words and character pairs,
-// which the byte scan of the leak check cannot see whole.
-func searchCheck(needles []leakscan.Needle) func(rel string, data []byte) error {
-	var names []leakscan.Needle
-	for _, n := range needles {
-		if n.Kind == guard.KindRealName {
-			names = append(names, n)
-		}
-	}
-	return func(rel string, data []byte) error {
-		if path.Base(rel) != "search.json" {
-			return nil
-		}
-		if len(names) == 0 {
-			return nil
-		}
-		ix, err := search.ReadIndex(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", rel, err)
-		}
-		for _, n := range names {
-			if urls := ix.Holding(n.Text); len(urls) > 0 {
-				return fmt.Errorf("%s: leak: the search index would find the real name %q of %s, which is not consented for publication, in %s; nothing was published", rel, n.Text, n.Owner, urls[0])
-			}
-		}
-		return nil
-	}
 }
 
 // checkImageSize refuses an oversized image before it is read: a camera

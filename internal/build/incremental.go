@@ -1,8 +1,8 @@
 package build
 
 import (
-	"slices"
 	"io/fs"
+	"slices"
 	"sync"
 
 	"kakehashi/internal/publish"

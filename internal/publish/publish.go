@@ -160,6 +160,12 @@ func (f *Funnel) Write(rel string, data []byte) error {
 	return f.target.Put(rel, data)
 }
 
+// CheckText runs the leak scan over text that rel publishes in a derived
+// form (the words of a search index), so that it cannot slip past the scan.
+func (f *Funnel) CheckText(rel string, text []byte) error {
+	return f.checkLeak(rel, ".txt", text)
+}
+
 func (f *Funnel) checkLeak(rel, ext string, data []byte) error {
 	if f.scan == nil {
 		return nil

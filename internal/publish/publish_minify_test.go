@@ -47,3 +47,13 @@ func TestLeakScanSeesThroughEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckTextFindsANameInDerivedText(t *testing.T) {
+	f := New(NewMem(), WithLeakScan([]leakscan.Needle{{Text: "Amina Karimi", Kind: "real name", Owner: "talents/a"}}))
+	if err := f.CheckText("en/search.json", []byte("Title\nwe hired amina karimi\n")); err == nil {
+		t.Error("CheckText missed a name")
+	}
+	if err := f.CheckText("en/search.json", []byte("Title\nnothing here\n")); err != nil {
+		t.Error(err)
+	}
+}

@@ -212,7 +212,11 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 		if unchanged(out, fp.search(lang)) {
 			continue
 		}
-		index, err := search.Build(views.searchDocs(lang))
+		docs := views.searchDocs(lang)
+		if err := checkDocs(w, out, docs); err != nil {
+			return warnings, nil, err
+		}
+		index, err := search.Build(docs)
 		if err != nil {
 			return warnings, nil, fmt.Errorf("%s: %w", out, err)
 		}

@@ -22,11 +22,36 @@ func (b *viewBuilder) searchDocs(lang string) []search.Doc {
 	site.SortNewestFirst(items)
 	docs := make([]search.Doc, 0, len(items))
 	for _, p := range items {
-		v := b.page(p)
-		text := strings.Join([]string{v.Name, v.Role, v.Company, strings.Join(v.Skills, " "), visibleText(string(v.Content))}, " ")
-		docs = append(docs, search.Doc{URL: v.URL, Title: v.Title, Text: text})
+		// The same fields the page shows (see page), nothing else.
+		m := &p.Source.Meta
+		text := strings.Join([]string{p.Name, m.Role, m.Company, strings.Join(m.Skills, " "), visibleText(string(b.bodies[b.index[p]].html))}, " ")
+		docs = append(docs, search.Doc{URL: b.url(p), Title: p.Title, Text: text})
 	}
 	return docs
+}
+
+// TextChecker is a Writer that can also check text that is published only
+// in a derived form (the publish funnel runs its leak scan on it).
+type TextChecker interface {
+	CheckText(rel string, text []byte) error
+}
+
+// checkDocs runs the writer's leak scan over the text a search index is made
+// from: the index holds it only split into terms, which no scan of the index
+// file itself could read back whole.
+func checkDocs(w Writer, rel string, docs []search.Doc) error {
+	tc, ok := w.(TextChecker)
+	if !ok {
+		return nil
+	}
+	var b strings.Builder
+	for _, d := range docs {
+		b.WriteString(d.Title)
+		b.WriteByte('\n')
+		b.WriteString(d.Text)
+		b.WriteByte('\n')
+	}
+	return tc.CheckText(rel, []byte(b.String()))
 }
 
 // visibleText reduces rendered HTML to the text a reader sees.
