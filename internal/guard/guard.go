@@ -142,7 +142,7 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 				if m, ok := c.matches[published[i]]; ok {
 					found[i] = m
 				} else {
-					found[i] = c.scan.Find(published[i].Raw)
+					found[i] = c.scan.Find(withoutEmphasis(published[i].Raw))
 				}
 			}
 		}(w)
@@ -415,4 +415,22 @@ func (c *Checker) distinctiveSentences(src *content.Source) []string {
 	s := distinctiveSentences(src.Body)
 	c.sentences[src] = s
 	return s
+}
+
+// withoutEmphasis drops Markdown's emphasis and code markers, which split
+// words in the source but not on the page ("**Amina** Karimi" shows "Amina
+// Karimi"). Lines stay where they are, so findings keep their line numbers.
+func withoutEmphasis(raw []byte) []byte {
+	if !bytes.ContainsAny(raw, "*_~`") {
+		return raw
+	}
+	out := make([]byte, 0, len(raw))
+	for _, c := range raw {
+		switch c {
+		case '*', '_', '~', '`':
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

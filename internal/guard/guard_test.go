@@ -69,6 +69,7 @@ func TestRealNameInAnotherStory(t *testing.T) {
 		{"line break between names", "Amina\nKarimi joined us.", true},
 		{"withdrawn person, Japanese, no space", "山田花子さんが入社しました。", true},
 		{"withdrawn person, ideographic space", "山田　花子さん", true},
+		{"split by emphasis", "We hired **Amina** Karimi.", true},
 		{"alias is fine", "We hired A.K. last year.", false},
 		{"other person", "We hired Amina Kamal.", false},
 		{"part of a longer word", "Aminas Karimiova is someone else.", false},

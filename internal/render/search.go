@@ -47,14 +47,17 @@ func checkDocs(w Writer, rel string, docs []search.Doc) error {
 	var b strings.Builder
 	for _, d := range docs {
 		b.WriteString(d.Title)
-		b.WriteByte('\n')
+		b.WriteString("\n|\n")
 		b.WriteString(d.Text)
-		b.WriteByte('\n')
+		b.WriteString("\n|\n")
 	}
 	return tc.CheckText(rel, []byte(b.String()))
 }
 
-// visibleText reduces rendered HTML to the text a reader sees.
+// visibleText reduces rendered HTML to the text a reader sees. Inline tags
+// vanish ("Ami<em>na</em>" reads "Amina"); every other tag ends a run of
+// text and becomes " | ", so that neither the index nor the leak scan joins
+// the end of one paragraph to the start of the next.
 func visibleText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -69,9 +72,24 @@ func visibleText(s string) string {
 		if j < 0 {
 			break
 		}
-		// A tag separates words the way the browser's layout does.
-		b.WriteByte(' ')
+		if !inlineTag(s[i+1 : i+j]) {
+			b.WriteString(" | ")
+		}
 		s = s[i+j+1:]
 	}
 	return html.UnescapeString(b.String())
+}
+
+// inlineTag reports whether the tag body ("em", "/a", `a href="/x/"`) is an
+// inline tag of the kind goldmark writes.
+func inlineTag(tag string) bool {
+	tag = strings.TrimPrefix(tag, "/")
+	if i := strings.IndexAny(tag, " \t\n/"); i >= 0 {
+		tag = tag[:i]
+	}
+	switch strings.ToLower(tag) {
+	case "a", "em", "strong", "code", "del", "s", "span", "b", "i", "u", "mark", "small", "sub", "sup", "br", "wbr", "ruby", "rt", "rp", "abbr", "kbd", "q", "cite":
+		return true
+	}
+	return false
 }

@@ -33,7 +33,7 @@ func TestSearchTextGoesThroughTheWritersCheck(t *testing.T) {
 
 func TestVisibleText(t *testing.T) {
 	got := visibleText(`<p>Hello <a href="/x/">world</a> &amp; 日本</p><ul><li>one</li></ul>`)
-	if strings.Join(strings.Fields(got), " ") != "Hello world & 日本 one" {
+	if strings.Join(strings.Fields(got), " ") != "| Hello world & 日本 | | | one | |" {
 		t.Errorf("visibleText = %q", got)
 	}
 }
