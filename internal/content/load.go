@@ -263,7 +263,7 @@ func (s *Source) parseFront() error {
 			if d := string(bytes.TrimSpace(first)); d == "---" || d == "+++" {
 				return fileerr.Errorf(s.Path, open+1, "front matter opened with %s is never closed: add a line with %s after it", d, d)
 			}
-			return fileerr.Errorf(s.Path, open+1, "no front matter: a content file starts with a --- (YAML) or +++ (TOML) block")
+			return fileerr.Errorf(s.Path, open+1, "no front matter: add a --- (YAML) or +++ (TOML) block with at least title and consent at the top of the file")
 		}
 		return fileerr.New(s.Path, open+1, err)
 	}

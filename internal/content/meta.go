@@ -64,7 +64,7 @@ func (s *Source) readMeta() error {
 		s.Slug = slug
 	}
 	if !s.IsIndex && !slugPattern.MatchString(s.Slug) {
-		return fileerr.Errorf(s.Path, s.Line("slug"), "slug %q may hold only letters, digits, - and _", s.Slug)
+		return fileerr.Errorf(s.Path, s.Line("slug"), "slug %q may hold only letters, digits, - and _: rename it, like amina-k", s.Slug)
 	}
 	for _, ref := range append([]string{m.Employer}, m.Talents...) {
 		if ref != "" && !slugPattern.MatchString(ref) {
@@ -87,7 +87,7 @@ func (s *Source) stringField(key string) (string, error) {
 	case int, int64, float64, uint64:
 		return fmt.Sprint(v), nil
 	default:
-		return "", fileerr.Errorf(s.Path, s.Line(key), "%s must be text, not %s", key, TypeName(v))
+		return "", fileerr.Errorf(s.Path, s.Line(key), "%s must be text, not %s: write it as one line of text, in quotes if it holds a colon", key, TypeName(v))
 	}
 }
 
@@ -106,12 +106,12 @@ func (s *Source) listField(key string) ([]string, error) {
 			case int, int64, float64:
 				out = append(out, fmt.Sprint(e))
 			default:
-				return nil, fileerr.Errorf(s.Path, s.Line(key), "%s: each entry must be text, not %s", key, TypeName(e))
+				return nil, fileerr.Errorf(s.Path, s.Line(key), "%s: each entry must be text, not %s: write each entry as a word or in quotes", key, TypeName(e))
 			}
 		}
 		return out, nil
 	default:
-		return nil, fileerr.Errorf(s.Path, s.Line(key), "%s must be a list such as [a, b], not %s", key, TypeName(v))
+		return nil, fileerr.Errorf(s.Path, s.Line(key), "%s must be a list such as [a, b], not %s: write it in square brackets", key, TypeName(v))
 	}
 }
 
