@@ -81,6 +81,8 @@ func Load(fsys fs.FS) (*Config, error) {
 	return Parse(FileName, data)
 }
 
+var unknownField = regexp.MustCompile(`field (\S+) not found in type`)
+
 var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
 
 // Parse decodes settings; name is used in error messages.
@@ -91,7 +93,11 @@ func Parse(name string, data []byte) (*Config, error) {
 	// Unknown keys are errors: a misspelt setting silently ignored is worse than a failed build.
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fileerr.FromYAML(name, 0, err)
+		fe := fileerr.FromYAML(name, 0, err)
+		if m := unknownField.FindStringSubmatch(fe.Err.Error()); m != nil {
+			fe.Err = fmt.Errorf("unknown setting %q: check its spelling (settings: title, description, baseURL, languages, markup, terms)", m[1])
+		}
+		return nil, fe
 	}
 	if len(c.Languages) == 0 {
 		c.Languages = []string{"ja", "en"}

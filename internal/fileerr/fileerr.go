@@ -36,7 +36,11 @@ func Errorf(file string, line int, format string, args ...any) *Error {
 	return New(file, line, fmt.Errorf(format, args...))
 }
 
-var lineInMessage = regexp.MustCompile(`^(?:yaml|toml): line (\d+)(?: \([^)]*\))?: `)
+var (
+	lineInMessage = regexp.MustCompile(`^(?:yaml|toml): line (\d+)(?: \([^)]*\))?: `)
+	// yaml.v3 lists decoding errors as "yaml: unmarshal errors:\n  line 3: ...".
+	lineInList = regexp.MustCompile(`(?m)^\s*line (\d+): (.*)$`)
+)
 
 // FromYAML turns a YAML or TOML decoder error, whose line numbers count from the
 // start of the decoded text, into an Error whose line counts from the start of
@@ -47,6 +51,10 @@ func FromYAML(file string, offset int, err error) *Error {
 	if m := lineInMessage.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return New(file, offset+n, errors.New(msg[len(m[0]):]))
+	}
+	if m := lineInList.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return New(file, offset+n, errors.New(m[2]))
 	}
 	if errors.As(err, &pe) {
 		l, _ := pe.Position()
