@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -364,6 +365,26 @@ func TestBeforeSwapCanRefuseTheOutput(t *testing.T) {
 	for name, data := range before {
 		if !bytes.Equal(after[name], data) {
 			t.Errorf("%s changed though the output was refused", name)
+		}
+	}
+}
+
+func TestSerialBuildEqualsParallelBuild(t *testing.T) {
+	src := writeSite(t, siteFiles)
+	_ = writeCorpus(src, 60)
+	parallel := filepath.Join(t.TempDir(), "parallel")
+	runBuild(t, src, parallel)
+	old := runtime.GOMAXPROCS(1)
+	serial := filepath.Join(t.TempDir(), "serial")
+	runBuild(t, src, serial)
+	runtime.GOMAXPROCS(old)
+	a, b := readTree(t, parallel), readTree(t, serial)
+	if len(a) != len(b) {
+		t.Fatalf("%d files in parallel, %d serially", len(a), len(b))
+	}
+	for name, data := range a {
+		if !bytes.Equal(b[name], data) {
+			t.Errorf("%s differs between a serial and a parallel build", name)
 		}
 	}
 }
