@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -386,5 +387,40 @@ func TestSerialBuildEqualsParallelBuild(t *testing.T) {
 		if !bytes.Equal(b[name], data) {
 			t.Errorf("%s differs between a serial and a parallel build", name)
 		}
+	}
+}
+
+// TestSubfolderDeploy: with a base URL in a subfolder, every address the site
+// links to carries the subfolder.
+func TestSubfolderDeploy(t *testing.T) {
+	src := writeSite(t, siteFiles)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Run(build.Options{Source: src, Destination: dest, Now: now, BaseURL: "https://org.github.io/site/"}); err != nil {
+		t.Fatal(err)
+	}
+	attr := regexp.MustCompile(`(?:href|src|data-index|content)="(/[^"]*)"`)
+	checked := 0
+	for name, data := range readTree(t, dest) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		for _, m := range attr.FindAllSubmatch(data, -1) {
+			checked++
+			if !strings.HasPrefix(string(m[1]), "/site/") {
+				t.Errorf("%s links %s outside the subfolder", name, m[1])
+			}
+		}
+		for _, abs := range regexp.MustCompile(`https://org\.github\.io(/[^"]*)"`).FindAllSubmatch(data, -1) {
+			if !strings.HasPrefix(string(abs[1]), "/site/") {
+				t.Errorf("%s has absolute address %s outside the subfolder", name, abs[1])
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d addresses checked", checked)
+	}
+	feed := string(readTree(t, dest)["en/feed.xml"])
+	if !strings.Contains(feed, "https://org.github.io/site/en/talents/ok/") {
+		t.Error("feed links lack the subfolder")
 	}
 }

@@ -188,7 +188,7 @@ func (b *builder) reset() error {
 		return err
 	}
 	if b.opts.BaseURL != "" {
-		if err := cfg.SetBaseURL(b.opts.BaseURL); err != nil {
+		if err := cfg.OverrideBaseURL(b.opts.BaseURL); err != nil {
 			return fmt.Errorf("--base-url: %w", err)
 		}
 	}

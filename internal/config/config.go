@@ -35,6 +35,8 @@ type Config struct {
 	Markup    Markup   `yaml:"markup"`
 	// Terms translates taxonomy terms: terms[term][lang] = label.
 	Terms map[string]map[string]string `yaml:"terms"`
+	// Aliases are other base URLs of this site (site.yaml's, when --base-url overrides it).
+	Aliases []string `yaml:"-"`
 }
 
 // Markup holds Markdown settings.
@@ -121,7 +123,22 @@ func Parse(name string, data []byte) (*Config, error) {
 	return &c, nil
 }
 
-// SetBaseURL validates and normalises a base URL (the --base-url flag uses it too).
+// OverrideBaseURL sets the base URL from the command line; the one site.yaml
+// gives stays known as an alias, since stories link to it with absolute
+// addresses that must still count as this site's (a link to a skipped item
+// there must still be removed).
+func (c *Config) OverrideBaseURL(raw string) error {
+	old := c.BaseURL
+	if err := c.SetBaseURL(raw); err != nil {
+		return err
+	}
+	if old != "" && old != "/" && old != c.BaseURL {
+		c.Aliases = append(c.Aliases, old)
+	}
+	return nil
+}
+
+// SetBaseURL validates and normalises a base URL.
 func (c *Config) SetBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {

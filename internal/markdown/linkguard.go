@@ -90,10 +90,12 @@ func (p *Page) sitePath(dest string) (string, bool) {
 	base, _ := url.Parse(p.BaseURL)
 	switch {
 	case u.Scheme != "" || u.Host != "":
-		if base == nil || !strings.EqualFold(u.Host, base.Host) {
-			return "", false
+		for _, b := range append([]string{p.BaseURL}, p.Aliases...) {
+			if bu, err := url.Parse(b); err == nil && bu.Host != "" && strings.EqualFold(u.Host, bu.Host) {
+				return trimBase(u.Path, bu), true
+			}
 		}
-		return trimBase(u.Path, base), true
+		return "", false
 	case strings.HasPrefix(u.Path, "/"):
 		return trimBase(u.Path, base), true
 	case u.Path == "":

@@ -39,8 +39,10 @@ type Links interface {
 type Page struct {
 	// Path is the page's site path ("en/talents/amina-k/"), against which relative links resolve.
 	Path string
-	// BaseURL is the site's absolute base URL ("https://example.org/site/").
+	// BaseURL is the site's absolute base URL ("https://example.org/site/");
+	// Aliases are other base URLs that also address this site.
 	BaseURL string
+	Aliases []string
 	Links   Links
 }
 

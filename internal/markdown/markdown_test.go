@@ -98,3 +98,11 @@ func TestSummaryIsFirstParagraph(t *testing.T) {
 		t.Errorf("Japanese summary = %q", r.Summary)
 	}
 }
+
+func TestLinksThroughAnAliasOfTheSite(t *testing.T) {
+	p := Page{Path: "en/employers/acme/", BaseURL: "https://org.github.io/site/", Aliases: []string{"https://example.org/"}, Links: skipped{"en/talents/gone/": "content/talents/gone.en.md"}}
+	r := convert(t, "[her story](https://example.org/en/talents/gone/) and [ok](https://example.org/en/talents/ok/)", p)
+	if strings.Contains(string(r.HTML), "gone") || len(r.Dropped) != 1 {
+		t.Errorf("link through the site's other address kept: %s", r.HTML)
+	}
+}

@@ -121,7 +121,7 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 		}
 		bd, ok := c.body(p)
 		if !ok {
-			res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Links: s})
+			res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Aliases: r.cfg.Aliases, Links: s})
 			if err != nil {
 				var ne *markdown.NestingError
 				if errors.As(err, &ne) {
