@@ -157,11 +157,13 @@ func checkMatches(t *testing.T, s *Scanner, text string, got []Match) {
 }
 
 // refNormalize is Normalize written the obvious, slow way: NFKC of the
-// whole string, then folding, dropping and collapsing rune by rune.
+// whole string, then folding, dropping and collapsing rune by rune. An
+// invalid byte stands for itself (U+FFFD) and does not change how the valid
+// text around it is normalised.
 func refNormalize(s string) string {
 	var b strings.Builder
 	space := false
-	for _, r := range norm.NFKC.String(s) {
+	for _, r := range nfkcValidRuns(s) {
 		switch {
 		case unicode.IsSpace(r):
 			space = true
@@ -196,4 +198,26 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// nfkcValidRuns is NFKC of each run of valid UTF-8, invalid bytes kept between.
+func nfkcValidRuns(s string) string {
+	var out strings.Builder
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		out.WriteString(norm.NFKC.String(s[:i]))
+		if i < len(s) {
+			out.WriteByte(s[i])
+			i++
+		}
+		s = s[i:]
+	}
+	return out.String()
 }

@@ -26,9 +26,9 @@ import (
 
 // Flags of a normalised byte.
 const (
-	fWS  uint8 = 1 << iota // white space between this rune and the one before
-	fTag                   // markup (a tag, a comment) between this rune and the one before
-	fBreak                 // a tag that ends a run of text (a block, a cell, a <time>): no match spans it
+	fWS    uint8 = 1 << iota // white space between this rune and the one before
+	fTag                     // markup (a tag, a comment) between this rune and the one before
+	fBreak                   // a tag that ends a run of text (a block, a cell, a <time>): no match spans it
 )
 
 // An anchor maps normalised bytes from stream position pos on (up to the
