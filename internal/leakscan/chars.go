@@ -105,3 +105,9 @@ func isSpacedWord(r rune) bool {
 func continuesWord(r rune) bool {
 	return isSpacedWord(r) || r >= 0x300 && unicode.IsMark(r)
 }
+
+// isCompatJamo reports Hangul compatibility and half-width jamo, whose NFKC
+// forms are conjoining jamo.
+func isCompatJamo(r rune) bool {
+	return r >= 0x3131 && r <= 0x318e || r >= 0xffa0 && r <= 0xffdc
+}

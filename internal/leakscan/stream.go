@@ -342,7 +342,10 @@ func (st *stream) addRune(r rune, start, end int) {
 	boundary := true
 	if !fast {
 		p = norm.NFKC.Properties(enc[:n])
-		boundary = p.BoundaryBefore()
+		// A compatibility jamo (ㅡ, ﾡ) normalises to a conjoining jamo that
+		// composes with the syllable before it ("ᄒㅡ" is 흐), though the
+		// table calls it a boundary.
+		boundary = p.BoundaryBefore() && !isCompatJamo(r)
 	}
 	if st.segN > 0 && (boundary || st.segN+n > segCap) {
 		st.flushSeg()

@@ -26,7 +26,9 @@ var tables = sync.OnceValue(func() *runeTables {
 		}
 		n := utf8.EncodeRune(enc[:], r)
 		p := norm.NFKC.Properties(enc[:n])
-		if !p.BoundaryBefore() {
+		// Compatibility jamo normalise to conjoining jamo, which compose
+		// with the syllable before them: not a boundary, whatever the table says.
+		if !p.BoundaryBefore() || isCompatJamo(r) {
 			continue
 		}
 		t.bound[r>>6] |= 1 << (r & 63)
