@@ -9,6 +9,7 @@ package consent
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -118,7 +119,7 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 			}
 			d.Languages = append(d.Languages, strings.TrimSpace(s))
 		}
-		if !contains(d.Languages, lang) {
+		if !slices.Contains(d.Languages, lang) {
 			return skip("consent not given for language %s (consent.languages: %v)", lang, d.Languages)
 		}
 	}
@@ -177,13 +178,4 @@ func date(v any) (time.Time, bool) {
 		return t, err == nil
 	}
 	return time.Time{}, false
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

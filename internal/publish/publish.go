@@ -39,8 +39,6 @@ type Funnel struct {
 	scan   *leakscan.Scanner
 	html   *leakscan.Scanner
 
-	checks []func(rel string, data []byte) error
-
 	mu      sync.Mutex
 	written map[string]bool
 }
@@ -72,12 +70,6 @@ func NewScanners(needles []leakscan.Needle) *Scanners {
 		Plain: leakscan.New(needles, leakscan.WithEscapes()),
 		HTML:  leakscan.New(needles, leakscan.WithHTML(), leakscan.WithEscapes()),
 	}
-}
-
-// WithCheck adds a check that every file must pass before it is written (the
-// builder checks the search index, whose words a byte scan cannot see whole).
-func WithCheck(check func(rel string, data []byte) error) Option {
-	return func(f *Funnel) { f.checks = append(f.checks, check) }
 }
 
 // WithScanners is WithLeakScan with scanners built before.
@@ -149,11 +141,6 @@ func (f *Funnel) Write(rel string, data []byte) error {
 		data = out
 	} else if _, ok := mediaTypes[ext]; ok || textTypes[ext] {
 		if err := f.checkLeak(rel, ext, data); err != nil {
-			return err
-		}
-	}
-	for _, check := range f.checks {
-		if err := check(rel, data); err != nil {
 			return err
 		}
 	}

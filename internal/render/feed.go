@@ -77,8 +77,8 @@ func (r *Renderer) feed(b *viewBuilder, lang string, items []*site.Page) ([]byte
 	return marshalXML(f)
 }
 
-// feedItems are the newest items of lang, at most feedSize.
-func feedItems(s *site.Site, lang string) []*site.Page {
+// itemsOf are the stories published in lang, newest first.
+func itemsOf(s *site.Site, lang string) []*site.Page {
 	var items []*site.Page
 	for _, p := range s.Pages {
 		if p.Lang == lang && p.IsItem() {
@@ -86,6 +86,12 @@ func feedItems(s *site.Site, lang string) []*site.Page {
 		}
 	}
 	site.SortNewestFirst(items)
+	return items
+}
+
+// feedItems are the newest items of lang, at most feedSize.
+func feedItems(s *site.Site, lang string) []*site.Page {
+	items := itemsOf(s, lang)
 	if len(items) > feedSize {
 		items = items[:feedSize]
 	}

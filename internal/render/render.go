@@ -43,7 +43,7 @@ type Option func(*Renderer)
 // WithWorkers bounds the number of pages rendered at once (default GOMAXPROCS).
 func WithWorkers(n int) Option { return func(r *Renderer) { r.workers = max(1, n) } }
 
-// WithViewHook lets a caller decorate every page view (the preview server adds its banners).
+// WithViewHook lets a caller decorate every page view (the preview server injects its live-reload script).
 func WithViewHook(f func(*View)) Option { return func(r *Renderer) { r.extra = append(r.extra, f) } }
 
 // pageTemplates are the theme's page kinds; each is parsed together with

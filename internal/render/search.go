@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"kakehashi/internal/search"
-	"kakehashi/internal/site"
 )
 
 // searchDocs are the published stories listed in lang, newest first, as the
@@ -13,13 +12,7 @@ import (
 // consented views (the real name only where consented, links to skipped
 // items already reduced to their words).
 func (b *viewBuilder) searchDocs(lang string) []search.Doc {
-	var items []*site.Page
-	for _, p := range b.s.Pages {
-		if p.IsItem() && p.Lang == lang {
-			items = append(items, p)
-		}
-	}
-	site.SortNewestFirst(items)
+	items := itemsOf(b.s, lang)
 	docs := make([]search.Doc, 0, len(items))
 	for _, p := range items {
 		// The same fields the page shows (see page), nothing else.

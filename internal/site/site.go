@@ -333,7 +333,7 @@ func (s *Site) ListedIn(p *Page, lang string) bool {
 	if s.files[p.Key][lang] {
 		return false
 	}
-	if p.Consent.Languages != nil && !contains(p.Consent.Languages, lang) {
+	if p.Consent.Languages != nil && !slices.Contains(p.Consent.Languages, lang) {
 		return false
 	}
 	// Of several foreign versions, list only the first in site language order.
@@ -357,15 +357,6 @@ func (s *Site) Fallback(p *Page, lang string) *Page {
 		}
 	}
 	return s.Home[lang]
-}
-
-func contains(list []string, v string) bool {
-	for _, e := range list {
-		if e == v {
-			return true
-		}
-	}
-	return false
 }
 
 // SortNewestFirst orders pages by date, newest first, then by path so that the
