@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"kakehashi/internal/imagemeta"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -193,7 +194,11 @@ func (b *builder) reset() error {
 		}
 	}
 	th := theme.New(b.fsys)
-	r, err := render.New(cfg, th.Sub("layouts"), b.opts.RenderOptions...)
+	ropts := b.opts.RenderOptions
+	if !b.opts.NoMinify {
+		ropts = append(slices.Clip(ropts), render.WithMinify())
+	}
+	r, err := render.New(cfg, th.Sub("layouts"), ropts...)
 	if err != nil {
 		return err
 	}

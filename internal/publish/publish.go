@@ -10,16 +10,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/tdewolff/minify/v2"
-	"github.com/tdewolff/minify/v2/css"
-	"github.com/tdewolff/minify/v2/html"
-	"github.com/tdewolff/minify/v2/js"
-	"github.com/tdewolff/minify/v2/json"
-	"github.com/tdewolff/minify/v2/svg"
-	"github.com/tdewolff/minify/v2/xml"
-
 	"kakehashi/internal/imagemeta"
 	"kakehashi/internal/leakscan"
+	"kakehashi/internal/minifier"
 )
 
 // MaxImageSize bounds one published image. A photo on a web page needs well
@@ -35,7 +28,7 @@ type Target interface {
 // Funnel prepares files and hands them to a Target; safe for concurrent use.
 type Funnel struct {
 	target Target
-	min    *minify.M
+	minify bool
 	scan   *leakscan.Scanner
 	html   *leakscan.Scanner
 
@@ -47,7 +40,7 @@ type Funnel struct {
 type Option func(*Funnel)
 
 // WithoutMinify writes text files as rendered (for debugging templates).
-func WithoutMinify() Option { return func(f *Funnel) { f.min = nil } }
+func WithoutMinify() Option { return func(f *Funnel) { f.minify = false } }
 
 // WithLeakScan makes every text file be scanned for the needles before it is
 // written; a finding fails the write.
@@ -79,30 +72,11 @@ func WithScanners(s *Scanners) Option {
 
 // New returns a Funnel writing to target.
 func New(target Target, opts ...Option) *Funnel {
-	f := &Funnel{target: target, min: newMinifier(), written: map[string]bool{}}
+	f := &Funnel{target: target, minify: true, written: map[string]bool{}}
 	for _, o := range opts {
 		o(f)
 	}
 	return f
-}
-
-func newMinifier() *minify.M {
-	m := minify.New()
-	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
-	m.AddFunc("text/css", css.Minify)
-	m.AddFunc("application/javascript", js.Minify)
-	// Numbers stay as written: "1e3" for 1000 saves a byte and breaks every
-	// reader that expects an integer (the search index's document numbers).
-	m.Add("application/json", &json.Minifier{KeepNumbers: true})
-	m.AddFunc("image/svg+xml", svg.Minify)
-	m.AddFunc("application/xml", xml.Minify)
-	return m
-}
-
-var mediaTypes = map[string]string{
-	".html": "text/html", ".htm": "text/html",
-	".css": "text/css", ".js": "application/javascript", ".mjs": "application/javascript",
-	".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml",
 }
 
 // textTypes are scanned for leaks; with the media types above they cover
@@ -112,6 +86,19 @@ var textTypes = map[string]bool{".txt": true, ".md": true, ".csv": true, ".webma
 // Write prepares one file and hands it to the target. rel is the slash path
 // under the output root.
 func (f *Funnel) Write(rel string, data []byte) error {
+	return f.write(rel, data, f.minify)
+}
+
+// WriteMinified is Write for a file that is minified already (a page rendered
+// from minified templates and Markdown): everything but the minification.
+func (f *Funnel) WriteMinified(rel string, data []byte) error {
+	return f.write(rel, data, false)
+}
+
+// Minifies reports whether Write minifies text files.
+func (f *Funnel) Minifies() bool { return f.minify }
+
+func (f *Funnel) write(rel string, data []byte, minify bool) error {
 	if err := CheckPath(rel); err != nil {
 		return err
 	}
@@ -123,8 +110,9 @@ func (f *Funnel) Write(rel string, data []byte) error {
 		return fmt.Errorf("%s: written twice in one build: two sources claim the same output file", rel)
 	}
 	ext := strings.ToLower(path.Ext(rel))
-	if mt, ok := mediaTypes[ext]; ok && f.min != nil {
-		out, err := f.min.Bytes(mt, data)
+	mediaType, isText := minifier.MediaType(rel)
+	if isText && minify {
+		out, err := minifier.File(mediaType, data)
 		if err != nil {
 			return fmt.Errorf("%s: minify: %w", rel, err)
 		}
@@ -139,7 +127,7 @@ func (f *Funnel) Write(rel string, data []byte) error {
 			return fmt.Errorf("%s: %w", rel, err)
 		}
 		data = out
-	} else if _, ok := mediaTypes[ext]; ok || textTypes[ext] {
+	} else if isText || textTypes[ext] {
 		if err := f.checkLeak(rel, ext, data); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"runtime"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"kakehashi/internal/config"
 	"kakehashi/internal/fileerr"
 	"kakehashi/internal/markdown"
+	"kakehashi/internal/minifier"
 	"kakehashi/internal/search"
 	"kakehashi/internal/site"
 )
@@ -30,9 +32,10 @@ type Writer interface {
 type Renderer struct {
 	cfg     *config.Config
 	md      *markdown.Converter
-	pages   map[string]*template.Template // by template name: home, section, talent, ...
-	cards   *template.Template            // base and partials, for the "card" template
-	strings map[string]map[string]string  // lang → key → text
+	tmpl    *templates // the theme, minified if minify is set
+	written *templates // the theme as written, when tmpl is minified: for errors
+	minify  bool
+	strings map[string]map[string]string // lang → key → text
 	workers int
 	extra   []func(*View)
 }
@@ -43,12 +46,13 @@ type Option func(*Renderer)
 // WithWorkers bounds the number of pages rendered at once (default GOMAXPROCS).
 func WithWorkers(n int) Option { return func(r *Renderer) { r.workers = max(1, n) } }
 
+// WithMinify makes the renderer minify the theme's templates and converted
+// Markdown ahead of time, so that its pages are minified already: they go to a
+// writer that has a WriteMinified method through that method.
+func WithMinify() Option { return func(r *Renderer) { r.minify = true } }
+
 // WithViewHook lets a caller decorate every page view (the preview server injects its live-reload script).
 func WithViewHook(f func(*View)) Option { return func(r *Renderer) { r.extra = append(r.extra, f) } }
-
-// pageTemplates are the theme's page kinds; each is parsed together with
-// base.html and partials/*.html.
-var pageTemplates = []string{"home", "section", "talent", "employer", "page", "terms", "term", "index", "404"}
 
 // New parses the theme in layouts (a file system whose root holds base.html,
 // partials/, i18n/ and one file per page kind).
@@ -56,7 +60,6 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	r := &Renderer{
 		cfg:     cfg,
 		md:      markdown.New(markdown.WithUnsafe(cfg.Markup.Unsafe)),
-		pages:   map[string]*template.Template{},
 		workers: runtime.GOMAXPROCS(0),
 	}
 	for _, o := range opts {
@@ -66,30 +69,18 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	if r.strings, err = loadStrings(layouts, cfg.Languages); err != nil {
 		return nil, err
 	}
-	base := template.New("base.html")
-	if base, err = base.ParseFS(layouts, "base.html"); err != nil {
-		return nil, fmt.Errorf("layouts/base.html: %w", err)
-	}
-	if partials, _ := fs.Glob(layouts, "partials/*.html"); len(partials) > 0 {
-		if base, err = base.ParseFS(layouts, partials...); err != nil {
-			return nil, fmt.Errorf("layouts/partials: %w", err)
-		}
-	}
-	if r.cards, err = base.Clone(); err != nil {
+	// Parse the layouts as written first: an error in them names the line
+	// the author sees.
+	if r.written, err = parseTemplates(layouts, asWritten(layouts)); err != nil {
 		return nil, err
 	}
-	if r.cards.Lookup("card") == nil {
-		return nil, fmt.Errorf("layouts/partials/card.html: no {{ define \"card\" }} template")
-	}
-	for _, name := range pageTemplates {
-		t, err := base.Clone()
-		if err == nil {
-			t, err = t.ParseFS(layouts, name+".html")
+	r.tmpl = r.written
+	if r.minify {
+		if r.tmpl, err = parseTemplates(layouts, minified(layouts)); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("layouts/%s.html: %w", name, err)
-		}
-		r.pages[name] = t
+	} else {
+		r.written = nil
 	}
 	return r, nil
 }
@@ -128,6 +119,11 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 					return fileerr.Errorf(p.Source.Path, p.Source.BodyLine+ne.Line-1, "lists or block quotes are nested more than %d levels deep: flatten them", markdown.MaxNesting)
 				}
 				return fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "markdown: %v", err)
+			}
+			if r.minify {
+				if res.HTML, err = minifier.HTML(res.HTML); err != nil {
+					return fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "minify: %v", err)
+				}
 			}
 			bd = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body}
 			if p.Source.Meta.Summary != "" {
@@ -244,20 +240,26 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 	return warnings, kept, nil
 }
 
+// minifiedWriter takes files that are minified already (publish.Funnel).
+type minifiedWriter interface {
+	WriteMinified(rel string, data []byte) error
+}
+
 func (r *Renderer) execute(w Writer, buf *bytes.Buffer, kind, out string, v *View) error {
-	t := r.pages[kind]
-	if t == nil {
-		return fmt.Errorf("no template for page kind %q", kind)
-	}
 	for _, f := range r.extra {
 		f(v)
 	}
 	buf.Reset()
-	if err := t.ExecuteTemplate(buf, "base.html", v); err != nil {
+	if err := r.tmpl.executePage(buf, kind, v); err != nil {
+		err = r.explain(err, func(ts *templates) error { return ts.executePage(io.Discard, kind, v) })
 		return fmt.Errorf("layouts/%s.html: rendering %s: %w", kind, out, err)
 	}
 	// The funnel may keep the slice (the memory target does): hand it a copy.
-	return w.Write(out, bytes.Clone(buf.Bytes()))
+	data := bytes.Clone(buf.Bytes())
+	if mw, ok := w.(minifiedWriter); ok && r.minify {
+		return mw.WriteMinified(out, data)
+	}
+	return w.Write(out, data)
 }
 
 // parallel runs fn for 0..n-1 on a bounded pool, each worker with its own
