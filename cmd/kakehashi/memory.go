@@ -1,0 +1,41 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+)
+
+// A build allocates much and keeps little, so main lets the heap grow to five
+// times what is live between collections (GOGC=400): a fifth less CPU time.
+// Left alone, that also makes the peak five times the live heap. A soft
+// memory limit scaled to the site keeps the peak near what the site needs:
+// the live heap of a build is about five times its content's size.
+const (
+	memoryBase      = 320 << 20
+	memoryPerSource = 6
+)
+
+// limitMemory sets the soft memory limit for building the site in source,
+// unless GOMEMLIMIT or GOGC chose otherwise.
+func limitMemory(source string) {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return
+	}
+	debug.SetMemoryLimit(memoryBase + memoryPerSource*contentSize(filepath.Join(source, "content")))
+}
+
+// contentSize is the size of the files under dir, 0 if it cannot be read.
+func contentSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
