@@ -125,7 +125,7 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 					return fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "minify: %v", err)
 				}
 			}
-			bd = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body}
+			bd = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body, minutes: ReadingMinutes(p.Lang, p.Source.Body)}
 			if p.Source.Meta.Summary != "" {
 				bd.summary = p.Source.Meta.Summary
 			}
@@ -307,6 +307,7 @@ type body struct {
 	html     template.HTML
 	summary  string
 	text     []byte
+	minutes  int
 	warnings []string
 }
 

@@ -33,17 +33,59 @@ const (
 func ReadingMinutes(lang string, text []byte) int {
 	var n, perMinute int
 	if lang == "ja" {
-		for _, r := range string(text) {
-			if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
-				n++
-			}
-		}
-		perMinute = japaneseCharsPerMinute
+		n, perMinute = countReadable(text), japaneseCharsPerMinute
 	} else {
-		n = len(strings.Fields(string(text)))
-		perMinute = englishWordsPerMinute
+		n, perMinute = countFields(text), englishWordsPerMinute
 	}
 	return max(1, (n+perMinute/2)/perMinute)
+}
+
+// countFields is len(strings.Fields(string(text))) without the copies: a
+// Markdown body is read once per page and build.
+func countFields(text []byte) int {
+	n := 0
+	inField := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		space := false
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRune(text[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if !space && !inField {
+			n++
+		}
+		inField = !space
+	}
+	return n
+}
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// countReadable counts the characters that are read: not spaces,
+// punctuation or symbols.
+func countReadable(text []byte) int {
+	n := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || c >= 0x7f || (c < ' ' && !asciiSpace[c]) {
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(text[i:])
+		if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+			n++
+		}
+		i += size
+	}
+	return n
 }
 
 // Summary lengths: Japanese counts characters, English words.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -67,5 +68,30 @@ func TestSummarize(t *testing.T) {
 	// Japanese text on an English page is still cut by characters.
 	if got := Summarize("en", ja); utf8.RuneCountInString(got) != summaryRunes+1 {
 		t.Errorf("Japanese text in English list: %q", got)
+	}
+}
+
+// TestReadingCountsMatchUnicode: the counting fast paths agree with the
+// definitions they replace, on every ASCII byte and a mix of scripts.
+func TestReadingCountsMatchUnicode(t *testing.T) {
+	var all []byte
+	for c := 0; c < 0x80; c++ {
+		all = append(all, byte(c), 'x', byte(c))
+	}
+	texts := [][]byte{all, []byte("  two words\u3000全角　スペース\u00a0nbsp\u2028line sep\xff bad "), []byte("「日本語」の文章、句読点。ABC 123!?"), {}}
+	for _, text := range texts {
+		fields := len(strings.Fields(string(text)))
+		if got := countFields(text); got != fields {
+			t.Errorf("countFields(%q) = %d, want %d", text, got, fields)
+		}
+		readable := 0
+		for _, r := range string(text) {
+			if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+				readable++
+			}
+		}
+		if got := countReadable(text); got != readable {
+			t.Errorf("countReadable(%q) = %d, want %d", text, got, readable)
+		}
 	}
 }

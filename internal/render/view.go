@@ -252,7 +252,7 @@ func (b *viewBuilder) page(p *site.Page) *View {
 	if src := p.Source; src != nil && !src.IsIndex {
 		v.Role, v.Company, v.Industry = src.Meta.Role, src.Meta.Company, src.Meta.Industry
 		v.Skills = src.Meta.Skills
-		v.Minutes = ReadingMinutes(p.Lang, bd.text)
+		v.Minutes = bd.minutes
 		v.Draft = p.Consent.Draft
 		v.Unconsented = p.Unconsented
 	}
