@@ -161,79 +161,85 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 		keptMu.Unlock()
 		return true
 	}
-	err = r.parallel(len(s.Pages), func(i int, buf *bytes.Buffer) error {
-		p := s.Pages[i]
-		out := p.Path + "index.html"
-		if unchanged(out, fp.page(p)) {
+	// The site-wide files go first: each is one long job (the search index
+	// of a language is the longest), and the pages fill the workers around them.
+	jobs := []func(buf *bytes.Buffer) error{}
+	for _, lang := range r.cfg.Languages {
+		jobs = append(jobs, func(*bytes.Buffer) error {
+			out := lang + "/search.json"
+			if unchanged(out, fp.search(lang)) {
+				return nil
+			}
+			docs := views.searchDocs(lang)
+			if err := checkDocs(w, out, docs); err != nil {
+				return err
+			}
+			index, err := search.Build(docs)
+			if err != nil {
+				return fmt.Errorf("%s: %w", out, err)
+			}
+			return w.Write(out, index)
+		})
+	}
+	jobs = append(jobs, func(*bytes.Buffer) error {
+		if unchanged("sitemap.xml", fp.sitemap()) {
 			return nil
 		}
-		return r.execute(w, buf, string(p.Kind), out, views.page(p))
+		sm, err := r.sitemap(s)
+		if err != nil {
+			return err
+		}
+		return w.Write("sitemap.xml", sm)
 	})
+	for _, lang := range r.cfg.Languages {
+		jobs = append(jobs, func(*bytes.Buffer) error {
+			items := feedItems(s, lang)
+			if unchanged(lang+"/feed.xml", fp.feed(items)) {
+				return nil
+			}
+			data, err := r.feed(views, lang, items)
+			if err != nil {
+				return err
+			}
+			return w.Write(lang+"/feed.xml", data)
+		})
+	}
+	rootFP := fp.root()
+	jobs = append(jobs, func(buf *bytes.Buffer) error {
+		if unchanged("index.html", rootFP) {
+			return nil
+		}
+		return r.execute(w, buf, "index", "index.html", views.root())
+	}, func(buf *bytes.Buffer) error {
+		if unchanged("404.html", rootFP) {
+			return nil
+		}
+		notFound := views.root()
+		// A 404 is served at any address: it has no canonical one.
+		notFound.Permalink, notFound.XDefault = "", ""
+		return r.execute(w, buf, "404", "404.html", notFound)
+	}, func(*bytes.Buffer) error {
+		if unchanged("robots.txt", rootFP) {
+			return nil
+		}
+		robots := "User-agent: *\nAllow: /\nSitemap: " + r.cfg.BaseURL + "sitemap.xml\n"
+		return w.Write("robots.txt", []byte(robots))
+	})
+	for _, p := range s.Pages {
+		jobs = append(jobs, func(buf *bytes.Buffer) error {
+			out := p.Path + "index.html"
+			if unchanged(out, fp.page(p)) {
+				return nil
+			}
+			return r.execute(w, buf, string(p.Kind), out, views.page(p))
+		})
+	}
+	err = r.parallel(len(jobs), func(i int, buf *bytes.Buffer) error { return jobs[i](buf) })
 	if err == nil {
 		err = views.err
 	}
 	if err != nil {
 		return warnings, nil, err
-	}
-	var buf bytes.Buffer
-	rootFP := fp.root()
-	if !unchanged("index.html", rootFP) {
-		if err := r.execute(w, &buf, "index", "index.html", views.root()); err != nil {
-			return warnings, nil, err
-		}
-	}
-	if !unchanged("404.html", rootFP) {
-		notFound := views.root()
-		// A 404 is served at any address: it has no canonical one.
-		notFound.Permalink, notFound.XDefault = "", ""
-		if err := r.execute(w, &buf, "404", "404.html", notFound); err != nil {
-			return warnings, nil, err
-		}
-	}
-	for _, lang := range r.cfg.Languages {
-		items := feedItems(s, lang)
-		if unchanged(lang+"/feed.xml", fp.feed(items)) {
-			continue
-		}
-		data, err := r.feed(views, lang, items)
-		if err != nil {
-			return warnings, nil, err
-		}
-		if err := w.Write(lang+"/feed.xml", data); err != nil {
-			return warnings, nil, err
-		}
-	}
-	for _, lang := range r.cfg.Languages {
-		out := lang + "/search.json"
-		if unchanged(out, fp.search(lang)) {
-			continue
-		}
-		docs := views.searchDocs(lang)
-		if err := checkDocs(w, out, docs); err != nil {
-			return warnings, nil, err
-		}
-		index, err := search.Build(docs)
-		if err != nil {
-			return warnings, nil, fmt.Errorf("%s: %w", out, err)
-		}
-		if err := w.Write(out, index); err != nil {
-			return warnings, nil, err
-		}
-	}
-	if !unchanged("sitemap.xml", fp.sitemap()) {
-		sm, err := r.sitemap(s)
-		if err != nil {
-			return warnings, nil, err
-		}
-		if err := w.Write("sitemap.xml", sm); err != nil {
-			return warnings, nil, err
-		}
-	}
-	if !unchanged("robots.txt", rootFP) {
-		robots := "User-agent: *\nAllow: /\nSitemap: " + r.cfg.BaseURL + "sitemap.xml\n"
-		if err := w.Write("robots.txt", []byte(robots)); err != nil {
-			return warnings, nil, err
-		}
 	}
 	sort.Strings(kept)
 	c.end()
