@@ -64,7 +64,7 @@ func (r *Renderer) feed(b *viewBuilder, lang string, items []*site.Page) ([]byte
 			ID:      b.permalink(p),
 			Updated: f.Updated,
 			Links:   []atomLink{{Rel: "alternate", Href: b.permalink(p), HrefLang: lang}},
-			Summary: Summarize(lang, b.bodies[b.index[p]].summary),
+			Summary: b.bodies[b.index[p]].summary,
 		}
 		if !p.Date.IsZero() {
 			e.Updated = atomTime(p.Date)

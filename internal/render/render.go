@@ -129,6 +129,7 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			if p.Source.Meta.Summary != "" {
 				bd.summary = p.Source.Meta.Summary
 			}
+			bd.summary = Summarize(p.Lang, bd.summary)
 			for _, f := range res.Dropped {
 				bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
 			}
@@ -311,7 +312,7 @@ feed:
 // body is a page's converted Markdown.
 type body struct {
 	html     template.HTML
-	summary  string
+	summary  string // shortened for lists, feeds and the description
 	text     []byte
 	minutes  int
 	warnings []string

@@ -120,7 +120,7 @@ func Summarize(lang, s string) string {
 
 func hasEastAsian(s string) bool {
 	for _, r := range s {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+		if r >= utf8.RuneSelf && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
 			return true
 		}
 	}

@@ -111,6 +111,9 @@ type Alt struct {
 type Link struct {
 	Title string
 	URL   string
+	// Here is set on the link to the page itself, Ancestor on links to the
+	// sections the page is in (in Nav: for aria-current and breadcrumbs).
+	Here, Ancestor bool
 }
 
 // T returns the UI string key in the page's language.
@@ -221,7 +224,7 @@ func (b *viewBuilder) newCard(p *site.Page, lang string) Card {
 	if src := p.Source; src != nil && !src.IsIndex {
 		c.Role, c.Company, c.Industry = src.Meta.Role, src.Meta.Company, src.Meta.Industry
 	}
-	c.Summary = Summarize(p.Lang, b.bodies[b.index[p]].summary)
+	c.Summary = b.bodies[b.index[p]].summary
 	c.Photo = b.photo(p)
 	if !p.Date.IsZero() {
 		c.DateISO, c.DateText = p.Date.Format("2006-01-02"), FormatDate(p.Lang, p.Date)
@@ -244,9 +247,10 @@ func (b *viewBuilder) page(p *site.Page) *View {
 	v.Title = p.Title
 	v.URL = b.url(p)
 	v.Permalink = b.permalink(p)
+	v.markNav()
 	v.Date = p.Date
 	v.Content = bd.html
-	v.Summary = Summarize(p.Lang, bd.summary)
+	v.Summary = bd.summary
 	v.Name = p.Name
 	v.Photo = b.photo(p)
 	if src := p.Source; src != nil && !src.IsIndex {
@@ -324,6 +328,15 @@ func (b *viewBuilder) common(lang string) *View {
 		v.Nav = append(v.Nav, Link{Title: title, URL: b.url(sec)})
 	}
 	return v
+}
+
+// markNav marks the links of Nav that lead to the page or to a section it is in.
+func (v *View) markNav() {
+	for i := range v.Nav {
+		l := &v.Nav[i]
+		l.Here = l.URL == v.URL
+		l.Ancestor = len(l.URL) < len(v.URL) && strings.HasPrefix(v.URL, l.URL)
+	}
 }
 
 // root is the view of the pages outside any language: the language entry and 404.
