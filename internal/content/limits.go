@@ -25,13 +25,25 @@ const (
 	MaxFrontMatterKeys = 256
 )
 
-// decodeYAML decodes a YAML front matter block after checking it against the
-// limits on its node tree: aliases are counted as the values they expand to,
+// decodeYAML decodes a YAML front matter block: the common plain shape with
+// fastYAML, anything else with yaml.v3 after checking it against the limits on
+// its node tree: aliases are counted as the values they expand to,
 // and duplicate keys are found with a map (yaml.v3 compares every pair).
 func decodeYAML(data []byte, v any) error {
 	if len(data) > MaxFrontMatterSize {
 		return frontTooLarge(len(data))
 	}
+	if m, ok := v.(*map[string]any); ok && *m == nil {
+		if front, ok := fastYAML(data); ok {
+			*m = front
+			return nil
+		}
+	}
+	return decodeYAMLNodes(data, v)
+}
+
+// decodeYAMLNodes decodes with yaml.v3, through its node tree.
+func decodeYAMLNodes(data []byte, v any) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return err

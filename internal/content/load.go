@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -118,11 +119,33 @@ func ReadFile(fsys fs.FS, p string, cfg *config.Config) (*Source, error) {
 		return nil, tooLarge(p, st.Size())
 	}
 	// Read through a limit too: the size may change after Stat, or be unknown.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := readAll(io.LimitReader(f, MaxFileSize+1), st.Size())
 	if err != nil {
 		return nil, fileerr.New(p, 0, err)
 	}
 	return Parse(p, data, cfg)
+}
+
+// readAll is io.ReadAll into a buffer of the size the file had at Stat, and
+// one byte more to see its end without growing: io.ReadAll starts at 512 bytes
+// and copies a story of a few KB several times over.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	size = min(max(size, 0), MaxFileSize) + 1
+	data := make([]byte, 0, size)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			// The file grew since Stat.
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 func tooLarge(p string, size int64) error {
@@ -186,7 +209,7 @@ func (s *Source) setPathParts(cfg *config.Config) error {
 	return nil
 }
 
-// lineOffset is the number of file lines before the decoded front matter.
+// frontFormat is a front matter delimiter and the decoder of what it encloses.
 type frontFormat struct {
 	delim  string
 	decode func(data []byte, v any) error
@@ -222,6 +245,65 @@ func decodeTOML(data []byte, v any) error {
 	return nil
 }
 
+// frontFormats are made once: what differs from file to file travels in the
+// value the splitter hands to the decoder, a *frontTarget.
+var frontFormats = func() []*frontmatter.Format {
+	var fmts []*frontmatter.Format
+	for _, f := range formats {
+		fmts = append(fmts, frontmatter.NewFormat(f.delim, f.delim, func(data []byte, v any) error {
+			return v.(*frontTarget).decode(f, data)
+		}))
+	}
+	return fmts
+}()
+
+// frontTarget is what adrg/frontmatter decodes into, and the reader it reads.
+type frontTarget struct {
+	src   *Source
+	open  int // the line of the opening delimiter, from 0
+	front map[string]any
+	// The file, handed out one line per Read; after the front matter has
+	// been decoded, no more: the splitter would only copy the body into a
+	// buffer of its own (bufio's 4 KB and a growing copy of the whole file),
+	// and we need no more than where it starts.
+	data    []byte
+	off     int
+	decoded bool
+}
+
+func (t *frontTarget) Read(p []byte) (int, error) {
+	if t.decoded || t.off == len(t.data) {
+		return 0, io.EOF
+	}
+	line := t.data[t.off:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i+1]
+	}
+	n := copy(p, line)
+	t.off += n
+	return n, nil
+}
+
+// decode is called once the splitter has read the closing delimiter.
+func (t *frontTarget) decode(f frontFormat, data []byte) error {
+	t.decoded = true
+	if err := f.decode(data, &t.front); err != nil {
+		var le *limitError
+		if errors.As(err, &le) {
+			le.offset = t.open + 1
+			return fileerr.New(t.src.Path, t.open+1+le.line, le)
+		}
+		fe := fileerr.FromYAML(t.src.Path, t.open+1, err)
+		fe.Err = fmt.Errorf("%w: check the quotes, colons and indentation on this line and the one before", fe.Err)
+		return fe
+	}
+	return nil
+}
+
+// frontReaders are buffers for the splitter: bufio.NewReader uses a
+// *bufio.Reader of its size as it is, instead of allocating 4 KB per file.
+var frontReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+
 func (s *Source) parseFront() error {
 	// The line of the opening delimiter, after any blank lines.
 	open := 0
@@ -234,25 +316,12 @@ func (s *Source) parseFront() error {
 		open++
 		rest = after
 	}
-	var fmts []*frontmatter.Format
-	for _, f := range formats {
-		f := f
-		fmts = append(fmts, frontmatter.NewFormat(f.delim, f.delim, func(data []byte, v any) error {
-			if err := f.decode(data, v); err != nil {
-				var le *limitError
-				if errors.As(err, &le) {
-					le.offset = open + 1
-					return fileerr.New(s.Path, open+1+le.line, le)
-				}
-				fe := fileerr.FromYAML(s.Path, open+1, err)
-				fe.Err = fmt.Errorf("%w: check the quotes, colons and indentation on this line and the one before", fe.Err)
-				return fe
-			}
-			return nil
-		}))
-	}
-	var front map[string]any
-	body, err := frontmatter.MustParse(bytes.NewReader(s.Raw), &front, fmts...)
+	t := &frontTarget{src: s, open: open, data: s.Raw}
+	br := frontReaders.Get().(*bufio.Reader)
+	br.Reset(t)
+	body, err := frontmatter.MustParse(br, t, frontFormats...)
+	br.Reset(nil)
+	frontReaders.Put(br)
 	if err != nil {
 		var fe *fileerr.Error
 		if errors.As(err, &fe) {
@@ -267,12 +336,18 @@ func (s *Source) parseFront() error {
 		}
 		return fileerr.New(s.Path, open+1, err)
 	}
-	if front == nil {
-		front = map[string]any{}
+	// body is what the splitter read after the front matter: the end of
+	// what it was handed, and so the body starts len(body) before t.off.
+	start := t.off - len(body)
+	if !t.decoded || start < 0 || !bytes.Equal(body, s.Raw[start:t.off]) {
+		return fileerr.Errorf(s.Path, open+1, "internal error: the front matter splitter returned an unexpected body")
 	}
-	s.Front = front
-	s.Body = s.Raw[len(s.Raw)-len(body):]
-	s.BodyLine = bytes.Count(s.Raw[:len(s.Raw)-len(body)], []byte("\n")) + 1
+	if t.front == nil {
+		t.front = map[string]any{}
+	}
+	s.Front = t.front
+	s.Body = s.Raw[start:]
+	s.BodyLine = bytes.Count(s.Raw[:start], []byte("\n")) + 1
 	return nil
 }
 
