@@ -34,13 +34,15 @@ type Cache struct {
 	outputs map[string]uint64 // output path → fingerprint of what was written
 	cards   map[uint64]template.HTML
 	memo    map[memoKey]memoEntry
+	checked map[uint64]bool // hashes of search texts the leak scan passed
 
 	// per call
-	links     uint64
-	used      map[*content.Source]bool
-	seen      map[string]bool
-	usedCards map[uint64]bool
-	usedMemo  map[memoKey]bool
+	links       uint64
+	used        map[*content.Source]bool
+	seen        map[string]bool
+	usedCards   map[uint64]bool
+	usedMemo    map[memoKey]bool
+	usedChecked map[uint64]bool
 }
 
 type cachedBody struct {
@@ -57,6 +59,7 @@ func NewCache() *Cache {
 		outputs: map[string]uint64{},
 		cards:   map[uint64]template.HTML{},
 		memo:    map[memoKey]memoEntry{},
+		checked: map[uint64]bool{},
 	}
 }
 
@@ -72,6 +75,7 @@ func (c *Cache) Forget() {
 	c.outputs = map[string]uint64{}
 	c.cards = map[uint64]template.HTML{}
 	c.memo = map[memoKey]memoEntry{}
+	c.checked = map[uint64]bool{}
 }
 
 // begin starts one render of s and returns its fingerprinter.
@@ -91,6 +95,7 @@ func (c *Cache) begin(r *Renderer, s *site.Site) *fingerprinter {
 	c.seen = map[string]bool{}
 	c.usedCards = map[uint64]bool{}
 	c.usedMemo = map[memoKey]bool{}
+	c.usedChecked = map[uint64]bool{}
 	c.mu.Unlock()
 	return &fingerprinter{c: c, r: r, s: s, cards: map[cardKey]uint64{}}
 }
@@ -123,6 +128,45 @@ func (c *Cache) end() {
 			delete(c.memo, k)
 		}
 	}
+	for k := range c.checked {
+		if !c.usedChecked[k] {
+			delete(c.checked, k)
+		}
+	}
+}
+
+// textKey identifies text checked by the leak scan under this Epoch's needles.
+func (c *Cache) textKey(text string) uint64 {
+	if c == nil {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], c.Epoch)
+	h.Write(b[:])
+	h.WriteString(text)
+	return h.Sum64()
+}
+
+// textChecked reports whether the text of key passed the leak scan before.
+func (c *Cache) textChecked(key uint64) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.usedChecked[key] = c.checked[key]
+	return c.checked[key]
+}
+
+func (c *Cache) storeTextChecked(key uint64) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.checked[key], c.usedChecked[key] = true, true
+	c.mu.Unlock()
 }
 
 // cardHTML returns the rendered card of fingerprint f, if rendered before.

@@ -172,7 +172,7 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 				return nil
 			}
 			docs := views.searchDocs(lang)
-			if err := checkDocs(w, out, docs); err != nil {
+			if err := checkDocs(w, out, docs, c); err != nil {
 				return err
 			}
 			index, err := search.Build(docs)

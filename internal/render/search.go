@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"html"
 	"strings"
 
@@ -31,20 +32,25 @@ type TextChecker interface {
 
 // checkDocs runs the writer's leak scan over the text a search index is made
 // from: the index holds it only split into terms, which no scan of the index
-// file itself could read back whole.
-func checkDocs(w Writer, rel string, docs []search.Doc) error {
+// file itself could read back whole. Each story's text is checked on its
+// own, so that a rebuild checks only the texts that changed.
+func checkDocs(w Writer, rel string, docs []search.Doc, c *Cache) error {
 	tc, ok := w.(TextChecker)
 	if !ok {
 		return nil
 	}
-	var b strings.Builder
 	for _, d := range docs {
-		b.WriteString(d.Title)
-		b.WriteString("\n|\n")
-		b.WriteString(d.Text)
-		b.WriteString("\n|\n")
+		text := d.Title + "\n|\n" + d.Text
+		key := c.textKey(text)
+		if c.textChecked(key) {
+			continue
+		}
+		if err := tc.CheckText(rel, []byte(text)); err != nil {
+			return fmt.Errorf("the search text of %s: %w", d.URL, err)
+		}
+		c.storeTextChecked(key)
 	}
-	return tc.CheckText(rel, []byte(b.String()))
+	return nil
 }
 
 // visibleText reduces rendered HTML to the text a reader sees. Inline tags

@@ -6,14 +6,19 @@ import (
 	"testing"
 
 	"kakehashi/internal/search"
+	"kakehashi/internal/site"
 )
 
-type checkingWriter struct{ checked map[string]string }
+type checkingWriter struct {
+	checked map[string]string
+	calls   int
+}
 
 func (w *checkingWriter) Write(string, []byte) error { return nil }
 
 func (w *checkingWriter) CheckText(rel string, text []byte) error {
 	w.checked[rel] = string(text)
+	w.calls++
 	if strings.Contains(string(text), "Secret Name") {
 		return errors.New(rel + ": leak")
 	}
@@ -23,11 +28,51 @@ func (w *checkingWriter) CheckText(rel string, text []byte) error {
 func TestSearchTextGoesThroughTheWritersCheck(t *testing.T) {
 	w := &checkingWriter{checked: map[string]string{}}
 	docs := []search.Doc{{URL: "/en/a/", Title: "A title", Text: "Body with Secret Name inside"}}
-	if err := checkDocs(w, "en/search.json", docs); err == nil {
+	if err := checkDocs(w, "en/search.json", docs, nil); err == nil {
 		t.Fatal("the writer's check did not stop the index")
 	}
 	if !strings.Contains(w.checked["en/search.json"], "A title") {
 		t.Errorf("title not checked: %q", w.checked)
+	}
+}
+
+// TestSearchTextCheckedOncePerNeedles: in the preview server, a story's
+// search text is scanned again only when it changed or the needles did.
+func TestSearchTextCheckedOncePerNeedles(t *testing.T) {
+	w := &checkingWriter{checked: map[string]string{}}
+	c := NewCache()
+	docs := []search.Doc{{URL: "/en/a/", Title: "A", Text: "one"}, {URL: "/en/b/", Title: "B", Text: "two"}}
+	run := func() {
+		t.Helper()
+		c.begin(nil, &site.Site{})
+		if err := checkDocs(w, "en/search.json", docs, c); err != nil {
+			t.Fatal(err)
+		}
+		c.end()
+	}
+	run()
+	if w.calls != 2 {
+		t.Fatalf("first render checked %d texts, want 2", w.calls)
+	}
+	run()
+	if w.calls != 2 {
+		t.Errorf("unchanged texts were checked again (%d checks)", w.calls)
+	}
+	docs[1].Text = "two, edited"
+	run()
+	if w.calls != 3 {
+		t.Errorf("after one edit: %d checks in all, want 3", w.calls)
+	}
+	c.Epoch++ // other needles
+	run()
+	if w.calls != 5 {
+		t.Errorf("after the needles changed: %d checks in all, want 5", w.calls)
+	}
+	// A leak is still found in a text that changed into one.
+	docs[0].Text = "now with Secret Name"
+	c.begin(nil, &site.Site{})
+	if err := checkDocs(w, "en/search.json", docs, c); err == nil || !strings.Contains(err.Error(), "/en/a/") {
+		t.Errorf("leak in an edited text: err = %v", err)
 	}
 }
 
