@@ -1,16 +1,25 @@
 package leakscan
 
-import "slices"
+import (
+	"bytes"
+	"math/bits"
+	"slices"
+)
 
 // The Aho–Corasick automaton over normalised needle keys.
 //
-// States are numbered breadth first, so shallow states come first. The
-// shallow ones (where almost all of the time is spent) have dense rows of a
-// full DFA: one load per byte. Deeper states, mostly single chains of one
-// long needle, keep only their children and fall back along failure links;
-// this keeps memory proportional to the needles even for thousands of
-// sentences. Bytes are mapped to classes first, so that a row has one
-// column per distinct byte of the needles rather than 256.
+// The shallow states (all states up to some depth, where most of the time
+// is spent) have dense rows of a full DFA: one load per byte. Bytes are
+// mapped to classes first, so that a row has one column per distinct byte
+// of the needles rather than 256.
+//
+// Deeper states, mostly single chains of one long needle, keep only their
+// children and fall back along failure links; this keeps memory
+// proportional to the needles even for thousands of sentences. They are
+// numbered in depth-first order, so that the only child of a state is the
+// state after it, and each is one 8-byte record (failure link, and the
+// label of its only child or where its children are): walking along a
+// needle reads consecutive memory, and a step that fails reads one record.
 
 // States are encoded for the matching loop: a dense state as the offset of
 // its row in trans (so the next state is one add and one load away), a
@@ -25,9 +34,23 @@ const (
 // none is "no state" / "no key".
 const none int32 = -1
 
-// denseBudget bounds the dense table (in cells of 4 bytes: 2 MiB). Measured
-// on 2,000 needles, a larger table was no faster.
-const denseBudget = 1 << 19
+// denseBudget bounds the dense table (in cells of 4 bytes: 128 KiB, so
+// that it stays in the cache with the hot sparse records). Measured on
+// 5,000 needles, larger tables were slower: the shallow levels are all
+// dense anyway, and deeper ones are walked quickly along their chains.
+const denseBudget = 1 << 15
+
+// A sparse state's record: the low 32 bits are its encoded failure state;
+// the high 32 bits describe its children. With recMulti they are at
+// edges[hi&recIndex:] (see kid). Without it the state has at most one
+// child (if recChild), the state after it, reached on byte hi&0xff, with
+// outFlag when recChildOut.
+const (
+	recMulti    uint32 = 1 << 31
+	recChild    uint32 = 1 << 30
+	recChildOut uint32 = 1 << 29
+	recIndex    uint32 = recChildOut - 1
+)
 
 type automaton struct {
 	class  [256]uint32 // byte → column; 0 for bytes in no key
@@ -35,24 +58,19 @@ type automaton struct {
 	nDense uint32      // states [0, nDense) have dense rows
 	trans  []uint32    // dense rows; encoded target states
 
-	kidStart []uint32 // children of state s: kidClass/kidState[kidStart[s]:kidStart[s+1]]
-	kidClass []uint32
-	kidState []uint32 // encoded target states (ids while building)
-	fail     []uint32 // encoded failure states, without outFlag (ids while building)
+	nodes []uint64 // records of the sparse states, by id (the first nDense are unused)
+	edges []uint64 // children of sparse states with more than one
 
 	out  []int32 // key ending in this state, or none
 	dict []int32 // nearest state on the failure chain where a key ends, or none
 }
 
-type trieEdge struct {
-	class uint32
-	to    int32
-}
-
 func buildAutomaton(keys [][]byte) automaton {
 	var a automaton
 	var used [256]bool
+	total := 0
 	for _, k := range keys {
+		total += len(k)
 		for _, c := range k {
 			used[c] = true
 		}
@@ -65,137 +83,247 @@ func buildAutomaton(keys [][]byte) automaton {
 		}
 	}
 
-	// Trie with sorted edges.
-	kids := [][]trieEdge{nil}
-	outs := []int32{none}
-	for ki, k := range keys {
-		s := int32(0)
-		for _, c := range k {
-			cl := a.class[c]
-			e := kids[s]
-			i, found := slices.BinarySearchFunc(e, cl, func(e trieEdge, c uint32) int { return int(e.class) - int(c) })
-			if found {
-				s = e[i].to
-				continue
-			}
-			t := int32(len(kids))
-			kids = append(kids, nil)
+	// The trie, built from the sorted keys in depth-first order: a key
+	// adds a node for each byte after its common prefix with the key
+	// before it. Children come in byte order.
+	order := make([]int32, len(keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int { return bytes.Compare(keys[x], keys[y]) })
+	parent := make([]int32, 1, total+1)
+	label := make([]byte, 1, total+1)
+	depth := make([]int32, 1, total+1)
+	outs := make([]int32, 1, total+1)
+	parent[0], outs[0] = none, none
+	path := []int32{0} // path[d]: the node at depth d of the key before
+	var prev []byte
+	for _, ki := range order {
+		k := keys[ki]
+		l := 0
+		for l < len(k) && l < len(prev) && k[l] == prev[l] {
+			l++
+		}
+		path = path[:l+1]
+		for d := l; d < len(k); d++ {
+			n := int32(len(parent))
+			parent = append(parent, path[d])
+			label = append(label, k[d])
+			depth = append(depth, int32(d+1))
 			outs = append(outs, none)
-			kids[s] = slices.Insert(e, i, trieEdge{cl, t})
-			s = t
+			path = append(path, n)
 		}
-		outs[s] = int32(ki)
+		outs[path[len(k)]] = ki
+		prev = k
 	}
+	n := len(parent)
 
-	// Breadth-first renumbering.
-	n := len(kids)
-	order := make([]int32, 0, n)
-	depth := make([]int32, n)
-	order = append(order, 0)
-	for q := 0; q < len(order); q++ {
-		for _, e := range kids[order[q]] {
-			depth[e.to] = depth[order[q]] + 1
-			order = append(order, e.to)
-		}
-	}
-	newID := make([]int32, n)
-	for i, old := range order {
-		newID[old] = int32(i)
-	}
-	a.kidStart = make([]uint32, n+1)
-	a.out = make([]int32, n)
-	for i, old := range order {
-		a.out[i] = outs[old]
-		a.kidStart[i+1] = a.kidStart[i] + uint32(len(kids[old]))
-	}
-	a.kidClass = make([]uint32, a.kidStart[n])
-	a.kidState = make([]uint32, a.kidStart[n])
-	for i, old := range order {
-		for j, e := range kids[old] {
-			a.kidClass[a.kidStart[i]+uint32(j)] = e.class
-			a.kidState[a.kidStart[i]+uint32(j)] = uint32(newID[e.to])
-		}
-	}
-
-	// Failure and dictionary links, in breadth-first order.
-	a.fail = make([]uint32, n)
-	a.dict = make([]int32, n)
-	a.dict[0] = none
-	for s := 0; s < n; s++ {
-		for k := a.kidStart[s]; k < a.kidStart[s+1]; k++ {
-			t, c := a.kidState[k], a.kidClass[k]
-			f := uint32(0)
-			if s != 0 {
-				f = a.fail[s]
-				for {
-					if g, ok := a.child(f, c); ok {
-						f = g
-						break
-					}
-					if f == 0 {
-						break
-					}
-					f = a.fail[f]
-				}
-			}
-			a.fail[t] = f
-			if a.out[f] != none {
-				a.dict[t] = int32(f)
-			} else {
-				a.dict[t] = a.dict[f]
-			}
-		}
-	}
-
-	// Dense rows for the shallowest states that fit the budget (at least
-	// the root). States are in breadth-first order, so they are a prefix.
-	perDepth := map[int32]int{}
+	// Dense rows for all states up to the deepest level that fits the
+	// budget (at least the root).
+	var perDepth []int
 	for _, d := range depth {
+		for int(d) >= len(perDepth) {
+			perDepth = append(perDepth, 0)
+		}
 		perDepth[d]++
 	}
-	a.nDense = 1
-	for d, cnt := int32(1), 1; perDepth[d] > 0; d++ {
+	maxDense := int32(0)
+	cnt := 1
+	for d := 1; d < len(perDepth); d++ {
 		cnt += perDepth[d]
 		if cnt*int(a.stride) > denseBudget {
 			break
 		}
-		a.nDense = uint32(cnt)
+		maxDense = int32(d)
 	}
-	a.trans = make([]uint32, int(a.nDense)*int(a.stride))
-	for s := uint32(0); s < a.nDense; s++ {
-		// A missing child goes where the failure state goes; the failure
-		// state is shallower, so its row is done.
-		row := a.trans[s*a.stride : (s+1)*a.stride]
-		if s != 0 {
-			copy(row, a.trans[a.fail[s]*a.stride:])
-		}
-		for k := a.kidStart[s]; k < a.kidStart[s+1]; k++ {
-			row[a.kidClass[k]] = a.kidState[k]
+
+	// Numbering: dense states level by level, then the others in
+	// depth-first order.
+	newID := make([]int32, n)
+	levelStart := make([]int, maxDense+2)
+	for d := int32(0); d <= maxDense; d++ {
+		levelStart[d+1] = levelStart[d] + perDepth[d]
+	}
+	a.nDense = uint32(levelStart[maxDense+1])
+	next := a.nDense
+	for v := 0; v < n; v++ {
+		if d := depth[v]; d <= maxDense {
+			newID[v] = int32(levelStart[d])
+			levelStart[d]++
+		} else {
+			newID[v] = int32(next)
+			next++
 		}
 	}
 
-	// Encode the targets for matching.
-	hasOut := func(t uint32) bool { return a.out[t] != none || a.dict[t] != none }
-	enc := func(id uint32) uint32 {
-		e := sparseBit | id
-		if id < a.nDense {
-			e = id * a.stride
+	// Children in CSR form, in byte order (the depth-first order visits
+	// them so).
+	kidStart := make([]int32, n+1)
+	for v := 1; v < n; v++ {
+		kidStart[newID[parent[v]]+1]++
+	}
+	for i := 1; i <= n; i++ {
+		kidStart[i] += kidStart[i-1]
+	}
+	kidLabel := make([]byte, n)
+	kidState := make([]int32, n)
+	fill := slices.Clone(kidStart[:n])
+	par := make([]int32, n) // parents, by new id
+	lab := make([]byte, n)  // labels, by new id
+	depthN := make([]int32, n)
+	a.out = make([]int32, n)
+	for v := 0; v < n; v++ {
+		id := newID[v]
+		a.out[id] = outs[v]
+		lab[id] = label[v]
+		depthN[id] = depth[v]
+		if v == 0 {
+			par[id] = none
+			continue
 		}
-		if hasOut(id) {
+		p := newID[parent[v]]
+		par[id] = p
+		kidLabel[fill[p]] = label[v]
+		kidState[fill[p]] = id
+		fill[p]++
+	}
+	child := func(s int32, c byte) int32 {
+		lo, hi := kidStart[s], kidStart[s+1]
+		for hi-lo > 8 {
+			m := int32(uint32(lo+hi) >> 1)
+			if kidLabel[m] < c {
+				lo = m + 1
+			} else {
+				hi = m + 1
+			}
+		}
+		for k := lo; k < hi; k++ {
+			if kidLabel[k] == c {
+				return kidState[k]
+			}
+		}
+		return none
+	}
+
+	// Failure links and dense rows, level by level. A dense row is its
+	// failure state's row (shallower, so done) with its own children
+	// over it.
+	fail := make([]int32, n)
+	a.dict = make([]int32, n)
+	a.dict[0] = none
+	a.trans = make([]uint32, int(a.nDense)*int(a.stride))
+	stride := int32(a.stride)
+	// delta is the full transition from a state whose failure chain is
+	// done.
+	delta := func(f int32, c byte) int32 {
+		for {
+			if f < int32(a.nDense) {
+				return int32(a.trans[f*stride+int32(a.class[c])])
+			}
+			if g := child(f, c); g != none {
+				return g
+			}
+			f = fail[f]
+		}
+	}
+	setFail := func(t int32) {
+		f := int32(0)
+		if p := par[t]; p != 0 {
+			f = delta(fail[p], lab[t])
+		}
+		fail[t] = f
+		if a.out[f] != none {
+			a.dict[t] = f
+		} else {
+			a.dict[t] = a.dict[f]
+		}
+	}
+	for s := int32(0); s < int32(a.nDense); s++ {
+		if s != 0 {
+			setFail(s)
+			copy(a.trans[s*stride:(s+1)*stride], a.trans[fail[s]*stride:])
+		}
+		row := a.trans[s*stride : (s+1)*stride]
+		for k := kidStart[s]; k < kidStart[s+1]; k++ {
+			row[a.class[kidLabel[k]]] = uint32(kidState[k])
+		}
+	}
+	// The sparse states in order of depth (a counting sort).
+	start := make([]int32, len(perDepth)+1)
+	for s := int32(a.nDense); s < int32(n); s++ {
+		start[depthN[s]+1]++
+	}
+	for d := 1; d < len(start); d++ {
+		start[d] += start[d-1]
+	}
+	byDepth := make([]int32, n-int(a.nDense))
+	for s := int32(a.nDense); s < int32(n); s++ {
+		d := depthN[s]
+		byDepth[start[d]] = s
+		start[d]++
+	}
+	for _, s := range byDepth {
+		setFail(s)
+	}
+
+	// Encode the targets for matching.
+	enc := func(id int32) uint32 {
+		e := sparseBit | uint32(id)
+		if uint32(id) < a.nDense {
+			e = uint32(id) * a.stride
+		}
+		if a.out[id] != none || a.dict[id] != none {
 			e |= outFlag
 		}
 		return e
 	}
 	for i, t := range a.trans {
-		a.trans[i] = enc(t)
+		a.trans[i] = enc(int32(t))
 	}
-	for i, t := range a.kidState {
-		a.kidState[i] = enc(t)
-	}
-	for i, f := range a.fail {
-		a.fail[i] = enc(f) &^ outFlag
+	a.nodes = make([]uint64, n)
+	for s := int32(a.nDense); s < int32(n); s++ {
+		hi := uint32(0)
+		switch ks, ke := kidStart[s], kidStart[s+1]; {
+		case ke-ks == 1 && kidState[ks] == s+1:
+			hi = recChild | uint32(kidLabel[ks])
+			if enc(s+1)&outFlag != 0 {
+				hi |= recChildOut
+			}
+		case ke > ks:
+			hi = recMulti | uint32(len(a.edges))
+			var set [4]uint64
+			for k := ks; k < ke; k++ {
+				c := kidLabel[k]
+				set[c>>6] |= 1 << (c & 63)
+			}
+			var before uint64
+			for w, cnt := 0, 0; w < 4; w++ {
+				before |= uint64(cnt) << (8 * w)
+				cnt += bits.OnesCount64(set[w])
+			}
+			a.edges = append(a.edges, set[0], set[1], set[2], set[3], before)
+			for k := ks; k < ke; k++ {
+				a.edges = append(a.edges, uint64(enc(kidState[k])))
+			}
+		}
+		a.nodes[s] = uint64(hi)<<32 | uint64(enc(fail[s])&^outFlag)
 	}
 	return a
+}
+
+// kid returns the encoded child on byte c of the sparse state whose
+// children are at edges[i:]: a bit set of their labels (four words), the
+// number of children in the words before each (a byte each), and the
+// children in the order of their labels.
+func (a *automaton) kid(i uint32, c byte) (uint32, bool) {
+	e := a.edges[i : i+5]
+	w := e[c>>6&3]
+	bit := uint64(1) << (c & 63)
+	if w&bit == 0 {
+		return 0, false
+	}
+	k := uint32(uint8(e[4]>>(8*(c>>6)))) + uint32(bits.OnesCount64(w&(bit-1)))
+	return uint32(a.edges[i+5+k]), true
 }
 
 // id returns the state id of an encoded state (without outFlag).
@@ -206,28 +334,23 @@ func (a *automaton) id(e uint32) uint32 {
 	return e / a.stride
 }
 
-// stepSparse returns the encoded transition from sparse state id on class c.
-func (a *automaton) stepSparse(id, c uint32) uint32 {
+// stepSparse returns the encoded transition from the encoded sparse state
+// e on byte c.
+func (a *automaton) stepSparse(e uint32, c byte) uint32 {
 	for {
-		for k := a.kidStart[id]; k < a.kidStart[id+1]; k++ {
-			if a.kidClass[k] == c {
-				return a.kidState[k]
+		id := e & idMask
+		rec := a.nodes[id]
+		hi := uint32(rec >> 32)
+		if hi&recMulti == 0 {
+			if hi&recChild != 0 && byte(hi) == c {
+				return sparseBit | (id + 1) | (hi&recChildOut)<<2
 			}
+		} else if t, ok := a.kid(hi&recIndex, c); ok {
+			return t
 		}
-		f := a.fail[id]
-		if f&sparseBit == 0 {
-			return a.trans[f+c]
-		}
-		id = f & idMask
-	}
-}
-
-// child returns the child of s on class c (unflagged).
-func (a *automaton) child(s, c uint32) (uint32, bool) {
-	for k := a.kidStart[s]; k < a.kidStart[s+1]; k++ {
-		if a.kidClass[k] == c {
-			return a.kidState[k] &^ outFlag, true
+		e = uint32(rec)
+		if e&sparseBit == 0 {
+			return a.trans[e+a.class[c]]
 		}
 	}
-	return 0, false
 }

@@ -8,6 +8,14 @@
 // feeds an Aho–Corasick automaton, so the cost is linear in the text plus
 // the matches, whatever the number of needles.
 //
+// Compiling the needles is the costly part of New. To scan the same
+// needles in several modes (plain text, HTML, JSON), compile them once and
+// take a Scanner per mode from the Set:
+//
+//	set := leakscan.Compile(needles)
+//	plain := set.Scanner(leakscan.WithEscapes())
+//	markup := set.Scanner(leakscan.WithHTML(), leakscan.WithEscapes())
+//
 // # Matching rules
 //
 // Needle and haystack are normalised the same way before they are compared

@@ -49,16 +49,32 @@ func WithEntities() Option { return func(c *config) { c.mode |= mEntities } }
 // percent-escapes (for .json and .js output, and inline scripts).
 func WithEscapes() Option { return func(c *config) { c.mode |= mEscapes } }
 
+// Set is a compiled set of needles: their normal forms, the rules each
+// is matched by, and the automaton over them. Compiling is the costly part
+// of a Scanner; a Set gives Scanners for any mode (plain text, HTML,
+// JSON) that share it, so the same needles are compiled once. It is
+// immutable and safe for concurrent use.
+type Set struct {
+	compiled
+}
+
+// compiled is what a Set holds and its Scanners share.
+type compiled struct {
+	minRunes int
+	needles  []Needle
+	ignored  []Needle
+	keys     []keyInfo
+	pats     []pattern
+	ac       automaton
+	maxKey   int
+}
+
 // Scanner finds needles in texts. It is safe for concurrent use.
 type Scanner struct {
-	cfg     config
-	needles []Needle
-	ignored []Needle
-	keys    []keyInfo
-	pats    []pattern
-	ac      automaton
-	maxKey  int
-	pool    sync.Pool
+	*compiled
+	set  *Set
+	cfg  config
+	pool sync.Pool
 }
 
 // keyInfo is one distinct normalised key (without spaces) and the needles
@@ -76,19 +92,28 @@ type pattern struct {
 	checkEnd   bool     // the needle ends with one
 }
 
-// New builds a Scanner for the needles.
+// New builds a Scanner for the needles. It is Compile(needles,
+// opts...).Scanner(opts...): to scan the same needles in several modes,
+// compile them once and ask the Set for each Scanner.
 func New(needles []Needle, opts ...Option) *Scanner {
-	s := &Scanner{cfg: config{minRunes: 4}}
+	return Compile(needles, opts...).Scanner(opts...)
+}
+
+// Compile compiles the needles for Scanners of any mode. Of the options
+// only WithMinRunes matters here; the others are the Scanner's.
+func Compile(needles []Needle, opts ...Option) *Set {
+	cfg := config{minRunes: 4}
 	for _, o := range opts {
-		o(&s.cfg)
+		o(&cfg)
 	}
+	s := &Set{compiled{minRunes: cfg.minRunes}}
 	s.needles = slices.Clone(needles)
-	keyIndex := map[string]int32{}
+	keyIndex := make(map[string]int32, len(needles))
 	var keys [][]byte
 	norm := newStream(nil, nil, 0, 0)
 	for i, nd := range s.needles {
 		key, gaps := normalizeKey(norm, nd.Text)
-		if len(key) == 0 || utf8.RuneCount(key) < s.cfg.minRunes {
+		if len(key) == 0 || utf8.RuneCount(key) < s.minRunes {
 			s.ignored = append(s.ignored, nd)
 			continue
 		}
@@ -111,9 +136,29 @@ func New(needles []Needle, opts ...Option) *Scanner {
 		})
 	}
 	s.ac = buildAutomaton(keys)
-	s.pool.New = func() any { return s.newCtx() }
 	return s
 }
+
+// Scanner returns a Scanner of the set's needles in the mode the options
+// give (WithHTML, WithEntities, WithEscapes; none for plain text). A
+// WithMinRunes among them must be the one the set was compiled with.
+// Making a Scanner costs next to nothing: call it as often as needed.
+func (s *Set) Scanner(opts ...Option) *Scanner {
+	sc := &Scanner{compiled: &s.compiled, set: s, cfg: config{minRunes: s.minRunes}}
+	for _, o := range opts {
+		o(&sc.cfg)
+	}
+	if sc.cfg.minRunes != s.minRunes {
+		panic("leakscan: Set.Scanner with another WithMinRunes than Compile")
+	}
+	sc.pool.New = func() any { return sc.newCtx() }
+	return sc
+}
+
+// Ignored returns the needles that are never matched because their normal
+// form is shorter than the minimum (or empty), in the order given to
+// Compile.
+func (s *Set) Ignored() []Needle { return slices.Clone(s.ignored) }
 
 // wsAllowed returns the bit set of key positions where haystack white space
 // is allowed: where the needle had a space, and between two characters of
@@ -140,7 +185,7 @@ func (p *pattern) wsAt(k int) bool { return p.wsOK[k/64]&(1<<(k%64)) != 0 }
 
 // Ignored returns the needles that are never matched because their normal
 // form is shorter than the minimum (or empty), in the order given to New.
-func (s *Scanner) Ignored() []Needle { return slices.Clone(s.ignored) }
+func (s *Scanner) Ignored() []Needle { return s.set.Ignored() }
 
 // Find returns all matches in text, ordered by Offset, then End, then the
 // order of the needles given to New. Overlapping matches are all reported.
@@ -230,6 +275,8 @@ type findCtx struct {
 	raw    []raw
 	first  bool // stop soon after the first match
 	stopAt int  // main stream position after which no earlier match can come
+
+	clean *[2048]cleanSlot // tag insides in which no key was found (with tags only)
 }
 
 func (s *Scanner) newCtx() *findCtx {
@@ -238,6 +285,7 @@ func (s *Scanner) newCtx() *findCtx {
 	ctx.main = newStream(s, ctx, s.cfg.mode, hist)
 	if s.cfg.mode&mTags != 0 {
 		ctx.main.sub = newStream(s, ctx, s.cfg.mode&^mTags, hist)
+		ctx.clean = new([2048]cleanSlot)
 	}
 	return ctx
 }
@@ -313,14 +361,52 @@ func (st *stream) scan(done bool) {
 		st.settle(st.m)
 	}
 	a := &st.sc.ac
-	trans, class := a.trans, &a.class
+	trans, class, nodes := a.trans, &a.class, a.nodes
 	s := st.state
 	buf := st.buf[:st.w]
 	p := st.m
 	for p < len(buf) {
 		if s&sparseBit != 0 {
-			// Deep in a long needle: follow children and failure links.
-			t := a.stepSparse(s&idMask, class[buf[p]])
+			// Deep in a long needle: walk along it while the text
+			// follows it (the only child of a state is the next state)...
+			id := s & idMask
+			rec := nodes[id]
+			for {
+				hi := uint32(rec >> 32)
+				if hi&(recMulti|recChild|recChildOut) != recChild || byte(hi) != buf[p] {
+					break
+				}
+				id++
+				if p++; p == len(buf) {
+					break
+				}
+				rec = nodes[id]
+			}
+			if p == len(buf) {
+				s = sparseBit | id
+				break
+			}
+			// ...then take the step that leaves it: to a child where a
+			// key ends, to a child of a state with several, or along
+			// the failure link.
+			c := buf[p]
+			var t uint32
+			switch hi := uint32(rec >> 32); {
+			case hi&recMulti != 0:
+				if k, ok := a.kid(hi&recIndex, c); ok {
+					t = k
+				} else if f := uint32(rec); f&sparseBit == 0 {
+					t = trans[f+class[c]]
+				} else {
+					t = a.stepSparse(f, c)
+				}
+			case hi&recChild != 0 && byte(hi) == c:
+				t = sparseBit | (id + 1) | (hi&recChildOut)<<2
+			case uint32(rec)&sparseBit == 0:
+				t = trans[uint32(rec)+class[c]]
+			default:
+				t = a.stepSparse(uint32(rec), c)
+			}
 			s = t &^ outFlag
 			if t&outFlag != 0 {
 				st.report(p, a.id(s))
@@ -351,6 +437,7 @@ func (st *stream) scan(done bool) {
 
 // report handles every key that ends at window index p in state s.
 func (st *stream) report(p int, s uint32) {
+	st.reports++
 	a := &st.sc.ac
 	o := int32(s)
 	if a.out[o] == none {

@@ -1,6 +1,11 @@
 package leakscan
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
+	"unicode/utf8"
+)
 
 // Markup, with WithHTML. A tag is zero-width in the text around it, so that
 // "Amina <em>Karimi</em>" and "Ami<b>na</b>" read as the browser shows them.
@@ -36,13 +41,7 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 	switch {
 	case isASCIILetter(r): // start tag
 		nameStart := j
-		for k < len(text) {
-			r, k2 := st.next(text, k)
-			if !isTagNameChar(r) {
-				break
-			}
-			k = k2
-		}
+		k = st.skipTagName(text, k)
 		if k >= len(text) {
 			return 0, false
 		}
@@ -63,14 +62,7 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 		if r, _ := st.next(text, k); !isASCIILetter(r) {
 			return 0, false
 		}
-		nameStart := k
-		for nameStart < len(text) {
-			r, k2 := st.next(text, nameStart)
-			if !isTagNameChar(r) {
-				break
-			}
-			nameStart = k2
-		}
+		nameStart := st.skipTagName(text, k)
 		_, end, ok := st.findClose(text, k, false)
 		if !ok {
 			return 0, false
@@ -105,6 +97,33 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 	return 0, false
 }
 
+// skipTagName returns the end of the run of tag name characters from k.
+func (st *stream) skipTagName(text []byte, k int) int {
+	for k < len(text) {
+		c := text[k]
+		if tagNameByte[c] {
+			k++
+			continue
+		}
+		if st.kinds[c] != kSpecial {
+			break
+		}
+		r, k2 := st.next(text, k) // an escaped name character?
+		if !isTagNameChar(r) {
+			break
+		}
+		k = k2
+	}
+	return k
+}
+
+var tagNameByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isTagNameChar(rune(c))
+	}
+	return t
+}()
+
 func isTagNameChar(r rune) bool {
 	return isASCIILetter(r) || r >= '0' && r <= '9' || r == '-' || r == ':' || r == '_' || r == '.'
 }
@@ -116,29 +135,101 @@ func hasRawPrefix(text []byte, k int, s string) bool {
 }
 
 // findClose finds the '>' that closes a tag whose inside starts at k. With
-// quotes, a '>' inside a quoted attribute value does not close it. It
-// returns where the closing '>' starts and where it ends.
+// quotes, a '>' inside a quoted attribute value (a quote right after an
+// '=', give or take white space) does not close it. It returns where the
+// closing '>' starts and where it ends.
+//
+// Characters are compared once decoded (an escaped quote or '>' counts),
+// but only bytes that may start an escape are decoded: any other byte
+// stands for itself, or is part of a character that is none of these.
 func (st *stream) findClose(text []byte, k int, quotes bool) (inner, end int, ok bool) {
-	var q rune
-	var last rune // last non-space character outside quotes
 	limit := min(len(text), k+maxTag)
+	ck := &st.bt.closeKinds
+	eq := false // the last character outside quotes that is not white space is '='
 	for k < limit {
-		r, k2 := st.next(text, k)
-		switch {
-		case q != 0:
-			if r == q {
-				q = 0
-			}
-		case r == '>':
+		c := text[k]
+		var r rune
+		k2 := k + 1
+		switch ck[c] {
+		case ckOther:
+			eq = false
+			k++
+			continue
+		case ckSpace:
+			k++
+			continue
+		case ckEq:
+			eq = true
+			k++
+			continue
+		case ckClose:
 			return k, k2, true
-		case quotes && (r == '"' || r == '\'') && last == '=':
-			q = r
-		case r >= utf8.RuneSelf || !isSpaceASCII(byte(r)):
-			last = r
+		case ckQuote:
+			r = rune(c)
+		default: // may be escaped
+			r, k2 = st.next(text, k)
+			switch {
+			case r == '>':
+				return k, k2, true
+			case r == '"' || r == '\'':
+			case r >= utf8.RuneSelf || !isSpaceASCII(byte(r)):
+				eq = r == '='
+				k = k2
+				continue
+			default:
+				k = k2
+				continue
+			}
 		}
+		// A quote.
 		k = k2
+		if !quotes || !eq {
+			eq = false
+			continue
+		}
+		// A quoted value: skip to the same quote, eight bytes at a time
+		// to the next that is the quote or may be escaped.
+		for {
+			k = st.skipTo(text, k, limit, byte(r))
+			if k >= limit {
+				return 0, 0, false
+			}
+			b := text[k]
+			if ck[b] != ckSpecial {
+				k++
+				if rune(b) == r {
+					break
+				}
+				continue
+			}
+			q, k2 := st.next(text, k)
+			k = k2
+			if q == r {
+				break
+			}
+		}
 	}
 	return 0, 0, false
+}
+
+// skipTo returns the position of the first byte from k (before limit)
+// that is q or one of the stream's special bytes (or white space, with
+// fewer than four of them), or limit.
+func (st *stream) skipTo(text []byte, k, limit int, q byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	sp := &st.bt.special8
+	for k+8 <= limit {
+		x := binary.LittleEndian.Uint64(text[k:])
+		if m := zero(x^ones*uint64(q)) | zero(x^sp[0]) | zero(x^sp[1]) | zero(x^sp[2]) | zero(x^sp[3]); m != 0 {
+			return k + bits.TrailingZeros64(m)>>3
+		}
+		k += 8
+	}
+	for k < limit && text[k] != q && st.kinds[text[k]] != kSpecial {
+		k++
+	}
+	return k
 }
 
 // findCommentEnd finds "-->" from k.
@@ -174,21 +265,52 @@ var inlineTags = map[string]bool{
 // tagBoundary marks a tag named name (raw bytes, possibly escaped) between
 // the characters around it.
 func (st *stream) tagBoundary(name []byte) {
-	var lower [16]byte
-	n := 0
-	for _, c := range name {
-		if n == len(lower) || c >= utf8.RuneSelf {
-			n = len(lower) + 1
-			break
-		}
-		lower[n] = lowerASCII[c]
-		n++
-	}
 	st.zeroWidth()
-	if n > len(lower) || !inlineTags[string(lower[:n])] {
+	if !isInlineName(name) {
 		st.pend |= fBreak
 	}
 }
+
+// isInlineName reports whether name, lower-cased, is in inlineTags.
+func isInlineName(name []byte) bool {
+	if len(name) == 0 || len(name) > 7 {
+		return false // the longest inline name has six letters
+	}
+	k := tagKey(name)
+	return inlineKeys.slot[k*inlineKeys.mul>>56] == k
+}
+
+// tagKey packs a name of at most seven bytes, lower-cased, and its length.
+func tagKey(name []byte) uint64 {
+	k := uint64(len(name)) << 56
+	for i, c := range name {
+		k |= uint64(lowerASCII[c]) << (8 * i)
+	}
+	return k
+}
+
+// inlineKeys is a perfect hash table of the tagKeys of inlineTags.
+var inlineKeys = func() (t struct {
+	mul  uint64
+	slot [256]uint64
+}) {
+	for t.mul = 0x9e3779b97f4a7c15; ; t.mul += 2 {
+		clear(t.slot[:])
+		ok := true
+		for name := range inlineTags {
+			k := tagKey([]byte(name))
+			h := k * t.mul >> 56
+			if t.slot[h] != 0 {
+				ok = false
+				break
+			}
+			t.slot[h] = k
+		}
+		if ok {
+			return t
+		}
+	}
+}()
 
 // zeroWidth marks markup between the characters around it.
 func (st *stream) zeroWidth() {
@@ -203,14 +325,49 @@ func (st *stream) scanInside(text []byte, from, to int) {
 	if st.sub == nil || to <= from {
 		return
 	}
+	inside := text[from:to]
 	blank := true
-	for _, c := range text[from:to] {
+	for _, c := range inside {
 		if !isSpaceASCII(c) {
 			blank = false
 			break
 		}
 	}
-	if !blank {
-		st.sub.run(text[from:to], st.base+from)
+	if blank {
+		return
+	}
+	// Pages repeat the same tags (a head, icons, navigation): an inside
+	// seen before in which the automaton found no key at all has none
+	// this time either, being the same bytes.
+	if len(inside) > maxClean {
+		st.sub.run(inside, st.base+from)
+		return
+	}
+	h := maphash.Bytes(cleanSeed, inside)
+	slot := &st.ctx.clean[h%uint64(len(st.ctx.clean))]
+	if slot.hash == h && slot.text == string(inside) {
+		return
+	}
+	st.sub.run(inside, st.base+from)
+	if st.sub.reports == 0 {
+		// Kept the second time it is seen clean: most insides are
+		// seen once (they hold a page's own address).
+		if slot.hash == h {
+			slot.text = string(inside)
+		} else {
+			*slot = cleanSlot{hash: h}
+		}
 	}
 }
+
+// cleanSlot remembers a tag inside in which no key was found (text; only
+// its hash the first time).
+type cleanSlot struct {
+	hash uint64
+	text string
+}
+
+// maxClean bounds the insides remembered.
+const maxClean = 512
+
+var cleanSeed = maphash.MakeSeed()

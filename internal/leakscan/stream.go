@@ -1,6 +1,9 @@
 package leakscan
 
 import (
+	"encoding/binary"
+	"math/bits"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -60,22 +63,68 @@ const (
 	mTags                      // tags, comments and escaped tags are zero-width
 )
 
-func kindTable(m mode) *[256]uint8 {
-	var t [256]uint8
-	for i := range t {
-		c := byte(i)
-		switch {
-		case c >= utf8.RuneSelf:
-			t[i] = kHigh
-		case isSpaceASCII(c):
-			t[i] = kSpace
-		case c == '&' && m&mEntities != 0, c == '<' && m&mTags != 0,
-			(c == '\\' || c == '%') && m&mEscapes != 0:
-			t[i] = kSpecial
+// Byte kinds in findClose.
+const (
+	ckOther   uint8 = iota // stands for itself; not white space, '=', '>' or a quote
+	ckSpace                // ASCII white space
+	ckEq                   // '='
+	ckClose                // '>'
+	ckQuote                // '"' or '\''
+	ckSpecial              // may start an escape
+)
+
+// byteTables are the byte kinds of one mode.
+type byteTables struct {
+	kinds      [256]uint8 // for fill
+	closeKinds [256]uint8 // for findClose
+	special8   [4]uint64  // the special bytes of the mode, each in all eight bytes (or spaces)
+}
+
+// modeTables holds the byteTables of every mode, built on first use.
+var modeTables = sync.OnceValue(func() *[mTags << 1]byteTables {
+	var all [mTags << 1]byteTables
+	for m := range all {
+		t := &all[m]
+		for i := range t.kinds {
+			c := byte(i)
+			switch {
+			case c >= utf8.RuneSelf:
+				t.kinds[i] = kHigh
+			case isSpaceASCII(c):
+				t.kinds[i] = kSpace
+			case c == '&' && mode(m)&mEntities != 0, c == '<' && mode(m)&mTags != 0,
+				(c == '\\' || c == '%') && mode(m)&mEscapes != 0:
+				t.kinds[i] = kSpecial
+			}
+		}
+		for i := range t.closeKinds {
+			c := byte(i)
+			switch {
+			case t.kinds[c] == kSpecial && c != '<':
+				t.closeKinds[i] = ckSpecial
+			case isSpaceASCII(c):
+				t.closeKinds[i] = ckSpace
+			case c == '=':
+				t.closeKinds[i] = ckEq
+			case c == '>':
+				t.closeKinds[i] = ckClose
+			case c == '"' || c == '\'':
+				t.closeKinds[i] = ckQuote
+			}
+		}
+		k := 0
+		for i := range t.special8 {
+			t.special8[i] = 0x0101010101010101 * ' '
+		}
+		for c := range utf8.RuneSelf {
+			if t.kinds[c] == kSpecial {
+				t.special8[k] = 0x0101010101010101 * uint64(c)
+				k++
+			}
 		}
 	}
-	return &t
-}
+	return &all
+})
 
 // segCap bounds an NFKC segment (a starter and the marks that combine with
 // it). A longer run of marks is cut into pieces normalised apart; no name
@@ -94,6 +143,7 @@ type stream struct {
 	sub   *stream  // scans the inside of tags; nil when tags are off
 	mode  mode
 	kinds *[256]uint8
+	bt    *byteTables
 	tab   *runeTables
 	base  int // offset of the text in the original haystack
 
@@ -118,14 +168,17 @@ type stream struct {
 	segStart int
 	segEnd   int
 	scratch  []byte
+	iter     norm.Iter
 
 	// Matching state.
+	reports int // automaton outputs since reset
 	state   uint32
 	waiting []raw // matches waiting for the next rune to check the word boundary
 }
 
 func newStream(sc *Scanner, ctx *findCtx, m mode, hist int) *stream {
-	st := &stream{sc: sc, ctx: ctx, mode: m, kinds: kindTable(m), tab: tables(), hist: hist}
+	bt := &modeTables()[m]
+	st := &stream{sc: sc, ctx: ctx, mode: m, bt: bt, kinds: &bt.kinds, tab: tables(), hist: hist}
 	size := hist + chunk + slack
 	if sc == nil {
 		size = 2 * slack
@@ -145,6 +198,7 @@ func (st *stream) reset(base int) {
 	st.pend = 0
 	st.segN, st.segRunes = 0, 0
 	st.state = 0
+	st.reports = 0
 	st.waiting = st.waiting[:0]
 }
 
@@ -160,33 +214,58 @@ func (st *stream) fill(text []byte, i int) int {
 	buf := st.buf
 	base, limit := st.base, st.limit
 	w, pend, synced := st.w, st.pend, st.synced
+	anchors := st.anchors
 	for i < n && w < limit {
 		if st.segN == 0 {
-			switch kinds[text[i]] {
+			switch c := text[i]; kinds[c] {
 			case kPlain:
-				// A run of ASCII letters, copied (lower-cased) in one pass.
-				j, lim := i, min(n, i+limit-w)
-				dst := buf[w:]
-				for j < lim {
-					c := text[j]
-					if kinds[c] != kPlain {
+				// Runs of ASCII letters, copied (lower-cased) eight at a
+				// time, and the single spaces between them.
+				progress := false
+				for {
+					j, lim := i, min(n, i+limit-w)
+					dst := buf[w:]
+					for j+8 <= lim {
+						x := binary.LittleEndian.Uint64(text[j:])
+						// Bytes after the first that is not plain may be
+						// garbage; they are overwritten or dropped.
+						binary.LittleEndian.PutUint64(dst[j-i:], lower8(x))
+						if m := st.notPlain8(x); m != 0 {
+							j += bits.TrailingZeros64(m) >> 3
+							goto end
+						}
+						j += 8
+					}
+					for j < lim && kinds[text[j]] == kPlain {
+						dst[j-i] = lowerASCII[text[j]]
+						j++
+					}
+				end:
+					if j < n && (text[j] >= utf8.RuneSelf && !tab.boundaryAt(text, j) || kinds[text[j]] == kSpecial && text[j] != '<') {
+						j-- // a combining mark (maybe escaped) may follow: the segmenter composes it
+					}
+					if j == i {
 						break
 					}
-					dst[j-i] = lowerASCII[c]
-					j++
-				}
-				if j < n && (text[j] >= utf8.RuneSelf && !tab.boundaryAt(text, j) || kinds[text[j]] == kSpecial && text[j] != '<') {
-					j-- // a combining mark (maybe escaped) may follow: the segmenter composes it
-				}
-				if j == i {
+					if !synced || pend != 0 {
+						anchors = append(anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
+						pend, synced = 0, true
+					}
+					w += j - i
+					i = j
+					progress = true
+					// One space and more letters: go on.
+					if i+1 < n && text[i] == ' ' && kinds[text[i+1]] == kPlain && w < limit {
+						pend |= fWS
+						synced = false
+						i++
+						continue
+					}
 					break
 				}
-				if !synced || pend != 0 {
-					st.anchors = append(st.anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
-					pend, synced = 0, true
+				if !progress {
+					break // to the segmenter
 				}
-				w += j - i
-				i = j
 				continue
 			case kSpace:
 				pend |= fWS
@@ -244,21 +323,52 @@ func (st *stream) fill(text []byte, i int) int {
 					break
 				}
 				if !synced || pend != 0 {
-					st.anchors = append(st.anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
+					anchors = append(anchors, anchor{pos: st.pos0 + w, in: base + i, flags: pend})
 					pend, synced = 0, true
 				}
 				w += copy(buf[w:], text[i:j])
 				i = j
 				continue
+			case kSpecial:
+				if c == '<' && st.mode&mTags != 0 {
+					// Markup, most likely (what the segmenter would do).
+					st.w, st.pend, st.anchors = w, pend, anchors
+					if j, ok := st.markup(text, i, i+1); ok {
+						i = j
+						w, pend, synced, anchors = st.w, st.pend, false, st.anchors
+						continue
+					}
+				}
 			}
 		}
-		st.w, st.pend = w, pend
+		st.w, st.pend, st.anchors = w, pend, anchors
 		i = st.fillSlow(text, i)
-		w, pend, synced = st.w, st.pend, false
+		w, pend, synced, anchors = st.w, st.pend, false, st.anchors
 		buf = st.buf // put may have grown it
 	}
-	st.w, st.pend, st.synced = w, pend, synced
+	st.w, st.pend, st.synced, st.anchors = w, pend, synced, anchors
 	return i
+}
+
+// notPlain8 returns the high bit of the lowest byte of x that is not
+// kPlain (not ASCII, white space, or one of the stream's special bytes),
+// and maybe of some bytes above it; 0 if all eight are plain.
+func (st *stream) notPlain8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	y := x &^ highs // the high bit is checked apart; this keeps the rest exact
+	// White space: ' ', and '\t' to '\r' (bytes above 8 and below 14).
+	ws := (ones*(127+14) - y) & ^y & (y + ones*(127-8)) & highs
+	sp := &st.bt.special8
+	return x&highs | ws | zero(x^ones*' ') | zero(x^sp[0]) | zero(x^sp[1]) | zero(x^sp[2]) | zero(x^sp[3])
+}
+
+// lower8 lower-cases the ASCII letters of x (whose bytes are all ASCII).
+func lower8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	geA := x + ones*(0x80-'A')
+	gtZ := x + ones*(0x7f-'Z')
+	return x | (geA&^gtZ&highs)>>2
 }
 
 // fillSlow handles one character at text[i] that the fast path declined.
@@ -374,8 +484,19 @@ func (st *stream) flushSeg() {
 		}
 		return
 	}
+	var out []byte
+	if st.segRunes == 1 {
+		// One rune with a decomposition ("…", "ｶ"): the iterator does not
+		// allocate, where Append does.
+		st.iter.Init(norm.NFKC, st.seg[:n])
+		out = st.scratch[:0]
+		for !st.iter.Done() {
+			out = append(out, st.iter.Next()...)
+		}
+	} else {
+		out = norm.NFKC.Append(st.scratch[:0], st.seg[:n]...)
+	}
 	st.segRunes = 0
-	out := norm.NFKC.Append(st.scratch[:0], st.seg[:n]...)
 	st.scratch = out[:0]
 	for k := 0; k < len(out); {
 		r, size := utf8.DecodeRune(out[k:])
