@@ -46,23 +46,32 @@
 //	 "title":{"ネッ":[0,3], ...},
 //	 "body":{"ネッ":[5], "linux":[0,1,5], ...}}
 //
-// docs lists [URL, Title] in the order given to Build; a posting is an
-// ascending array of indexes into docs. "title" lists the docs whose title
-// holds the term; "body" those whose text holds it and whose title does not
-// (a title hit already outranks it). Keys are sorted (encoding/json), so the
-// same Docs give the same bytes. No body text is stored.
+// docs lists [URL, Title] in the order given to Build (Title with its runs
+// of white space made one space); a posting is an ascending array of
+// indexes into docs. "title" lists the docs whose title holds the term;
+// "body" those whose text holds it and whose title does not (a title hit
+// already outranks it). Keys are sorted as Go strings, so the same Docs in
+// the same order give the same bytes. No body text is stored. Strings are
+// escaped as encoding/json does with SetEscapeHTML(false): the index was
+// written with it once, and ref_test.go still checks the bytes against it.
+//
+// # Building again
+//
+// Build is for one index, once. The preview server, which writes the index
+// again after each edit, keeps a Builder per language instead: it holds the
+// documents split into terms and the index as last written, so that an
+// edit costs splitting the documents that changed and patching the index,
+// and gives the very bytes Build would (see Builder for the order of the
+// documents).
 package search
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Version is the index format version ("v"), raised on any incompatible change.
@@ -79,7 +88,7 @@ type Doc struct {
 	Text  string
 }
 
-// index is the JSON shape; field order is the output order.
+// index is the JSON shape, to read an index.
 type index struct {
 	V     int                `json:"v"`
 	Docs  [][2]string        `json:"docs"`
@@ -88,112 +97,25 @@ type index struct {
 }
 
 // Build returns the index of docs, for one language. Docs keep their order;
-// each URL must be given once.
+// each URL must be given once. It is NewBuilder, SetAll and Bytes: a caller
+// that builds the index again after a change keeps the Builder instead.
 func Build(docs []Doc) ([]byte, error) {
-	ix := index{
-		V:     Version,
-		Docs:  make([][2]string, 0, len(docs)),
-		Title: map[string][]int32{},
-		Body:  map[string][]int32{},
+	b := NewBuilder()
+	if err := b.SetAll(docs); err != nil {
+		return nil, err
 	}
-	seen := make(map[string]int, len(docs))
-	// The terms of one document; keys are substrings of its normalised text.
-	inTitle, inBody := map[string]bool{}, map[string]bool{}
-	add := func(m map[string][]int32, t string, i int) {
-		p, ok := m[t]
-		if !ok {
-			t = strings.Clone(t) // not the whole text it was cut from
-		}
-		m[t] = append(p, int32(i))
-	}
-	for i, d := range docs {
-		if d.URL == "" {
-			return nil, fmt.Errorf("search: document %d (%q) has no URL", i, d.Title)
-		}
-		if j, dup := seen[d.URL]; dup {
-			return nil, fmt.Errorf("search: %s is given twice (documents %d and %d)", d.URL, j, i)
-		}
-		seen[d.URL] = i
-		ix.Docs = append(ix.Docs, [2]string{d.URL, strings.Join(strings.Fields(d.Title), " ")})
-
-		clear(inTitle)
-		clear(inBody)
-		eachTerm(d.Title, func(t string) {
-			if !inTitle[t] {
-				inTitle[t] = true
-				add(ix.Title, t, i)
-			}
-		})
-		eachTerm(d.Text, func(t string) {
-			if !inTitle[t] && !inBody[t] {
-				inBody[t] = true
-				add(ix.Body, t, i)
-			}
-		})
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	// The index is fetched as JSON and shown with textContent, never parsed as
-	// HTML: escaping <, > and & would only make it larger.
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(ix); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return b.Bytes(), nil
 }
 
 // Terms returns the terms of s in order of appearance, repeats included:
 // bigrams of CJK runs, lower-cased words of everything else.
 func Terms(s string) []string {
+	var z tokenizer
 	var terms []string
-	eachTerm(s, func(t string) { terms = append(terms, t) })
+	for _, tk := range z.split(s, nil) {
+		terms = append(terms, z.text(tk))
+	}
 	return terms
-}
-
-// eachTerm calls fn with each term of s; terms are substrings of the
-// normalised s, so splitting allocates nothing.
-func eachTerm(s string, fn func(string)) {
-	s = strings.ToLower(norm.NFKC.String(s))
-	start, prev, n := -1, 0, 0 // byte offset of the run, of its last rune; its runes
-	cjk := false
-	end := func(at int) {
-		switch {
-		case start < 0:
-		case cjk && n == 1:
-			fn(s[start:at])
-		case !cjk && n > 1:
-			w := s[start:at]
-			if n > MaxWordRunes {
-				k := 0
-				for range MaxWordRunes {
-					_, size := utf8.DecodeRuneInString(w[k:])
-					k += size
-				}
-				w = w[:k]
-			}
-			fn(w)
-		}
-		start, n = -1, 0
-	}
-	for i, r := range s {
-		c := isCJK(r)
-		if !c && !isWordRune(r) {
-			end(i)
-			continue
-		}
-		if start >= 0 && c != cjk {
-			end(i)
-		}
-		if start < 0 {
-			start, cjk = i, c
-		}
-		if c && n > 0 {
-			fn(s[prev : i+utf8.RuneLen(r)])
-		}
-		prev = i
-		n++
-	}
-	end(len(s))
 }
 
 // isCJK reports whether r belongs to a script written without spaces between
