@@ -59,9 +59,10 @@ type Scanners struct {
 func NewScanners(needles []leakscan.Needle) *Scanners {
 	// Escapes are decoded too: a name can hide as \u5c71\u7530 in JSON or
 	// JSON-LD, or as %E5%B1%B1 in an address.
+	set := leakscan.Compile(needles)
 	return &Scanners{
-		Plain: leakscan.New(needles, leakscan.WithEscapes()),
-		HTML:  leakscan.New(needles, leakscan.WithHTML(), leakscan.WithEscapes()),
+		Plain: set.Scanner(leakscan.WithEscapes()),
+		HTML:  set.Scanner(leakscan.WithHTML(), leakscan.WithEscapes()),
 	}
 }
 

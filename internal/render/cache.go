@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kakehashi/internal/content"
+	"kakehashi/internal/search"
 	"kakehashi/internal/site"
 )
 
@@ -34,7 +35,8 @@ type Cache struct {
 	outputs map[string]uint64 // output path → fingerprint of what was written
 	cards   map[uint64]template.HTML
 	memo    map[memoKey]memoEntry
-	checked map[uint64]bool // hashes of search texts the leak scan passed
+	checked map[uint64]bool            // hashes of search texts the leak scan passed
+	indexes map[string]*search.Builder // search index of each language, updated story by story
 
 	// per call
 	links       uint64
@@ -60,6 +62,7 @@ func NewCache() *Cache {
 		cards:   map[uint64]template.HTML{},
 		memo:    map[memoKey]memoEntry{},
 		checked: map[uint64]bool{},
+		indexes: map[string]*search.Builder{},
 	}
 }
 
@@ -76,6 +79,7 @@ func (c *Cache) Forget() {
 	c.cards = map[uint64]template.HTML{}
 	c.memo = map[memoKey]memoEntry{}
 	c.checked = map[uint64]bool{}
+	c.indexes = map[string]*search.Builder{}
 }
 
 // begin starts one render of s and returns its fingerprinter.
@@ -133,6 +137,27 @@ func (c *Cache) end() {
 			delete(c.checked, k)
 		}
 	}
+}
+
+// searchIndex is the search index of docs in lang: without a Cache built
+// whole, with one updated from the last call's index (only the stories whose
+// text changed are split into terms again).
+func (c *Cache) searchIndex(lang string, docs []search.Doc) ([]byte, error) {
+	if c == nil {
+		return search.Build(docs)
+	}
+	c.mu.Lock()
+	ix := c.indexes[lang]
+	if ix == nil {
+		ix = search.NewBuilder()
+		c.indexes[lang] = ix
+	}
+	c.mu.Unlock()
+	// One job per language: this Builder is used by one goroutine at a time.
+	if err := ix.SetAll(docs); err != nil {
+		return nil, err
+	}
+	return ix.Bytes(), nil
 }
 
 // textKey identifies text checked by the leak scan under this Epoch's needles.

@@ -19,7 +19,6 @@ import (
 	"kakehashi/internal/fileerr"
 	"kakehashi/internal/markdown"
 	"kakehashi/internal/minifier"
-	"kakehashi/internal/search"
 	"kakehashi/internal/site"
 )
 
@@ -175,7 +174,7 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			if err := checkDocs(w, out, docs, c); err != nil {
 				return err
 			}
-			index, err := search.Build(docs)
+			index, err := c.searchIndex(lang, docs)
 			if err != nil {
 				return fmt.Errorf("%s: %w", out, err)
 			}

@@ -87,10 +87,11 @@ func (v *verifier) linkNeedles() []leakscan.Needle {
 
 // prepare builds the scanners.
 func (v *verifier) prepare(needles []leakscan.Needle) {
-	v.plain = leakscan.New(needles)
-	v.escapes = leakscan.New(needles, leakscan.WithEscapes())
-	v.markup = leakscan.New(needles, leakscan.WithHTML())
-	v.markupEsc = leakscan.New(needles, leakscan.WithHTML(), leakscan.WithEscapes())
+	set := leakscan.Compile(needles)
+	v.plain = set.Scanner()
+	v.escapes = set.Scanner(leakscan.WithEscapes())
+	v.markup = set.Scanner(leakscan.WithHTML())
+	v.markupEsc = set.Scanner(leakscan.WithHTML(), leakscan.WithEscapes())
 
 	publishedSlug := map[string]bool{}
 	for _, p := range v.site.Pages {
