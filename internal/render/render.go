@@ -129,6 +129,9 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 				bd.summary = p.Source.Meta.Summary
 			}
 			bd.summary = Summarize(p.Lang, bd.summary)
+			if p.IsItem() {
+				bd.visible = visibleText(string(bd.html))
+			}
 			for _, f := range res.Dropped {
 				bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
 			}
@@ -314,6 +317,7 @@ type body struct {
 	summary  string // shortened for lists, feeds and the description
 	text     []byte
 	minutes  int
+	visible  string // the text a reader sees, for the search index (items only)
 	warnings []string
 }
 
