@@ -6,6 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"kakehashi/internal/minifier"
 )
@@ -40,6 +43,40 @@ func minified(layouts fs.FS) layoutSource {
 			return nil, fmt.Errorf("minify: %w", err)
 		}
 		return out, nil
+	}
+}
+
+// constantCall is a call of View.T or View.Asset with a literal argument,
+// after a space or parenthesis (so not a field of a variable like $x.T).
+var constantCall = regexp.MustCompile(`(^|[\s(])(\$?\.(T|Asset)) ("(?:[^"\\\n]|\\.)*")`)
+
+// constants writes the value of every constantCall into the layouts read by
+// read: the UI string of a language, the address of a theme file. A key the
+// language lacks keeps its call, which fails as it would have.
+func constants(read layoutSource, strs map[string]string, base string) layoutSource {
+	return func(name string) ([]byte, error) {
+		src, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		return constantCall.ReplaceAllFunc(src, func(m []byte) []byte {
+			sub := constantCall.FindSubmatch(m)
+			arg, err := strconv.Unquote(string(sub[4]))
+			if err != nil {
+				return m
+			}
+			value, ok := "", false
+			switch string(sub[3]) {
+			case "T":
+				value, ok = strs[arg]
+			case "Asset":
+				value, ok = base+strings.TrimPrefix(arg, "/"), true
+			}
+			if !ok {
+				return m
+			}
+			return append(append([]byte(nil), sub[1]...), strconv.Quote(value)...)
+		}), nil
 	}
 }
 
@@ -106,12 +143,18 @@ func (ts *templates) executeCard(w io.Writer, c any) error {
 	return ts.cards.ExecuteTemplate(w, "card", c)
 }
 
-// explain turns an error of the minified templates into the error of the
-// templates as written, whose line and column the theme's author can find.
-func (r *Renderer) explain(err error, run func(ts *templates) error) error {
-	if r.written == nil {
-		return err
+// theme is the template set for pages in lang.
+func (r *Renderer) theme(lang string) *templates {
+	if ts := r.byLang[lang]; ts != nil {
+		return ts
 	}
+	return r.written
+}
+
+// explain turns an error of the templates a page was rendered with (minified,
+// constants written in) into the error of the templates as written, whose
+// line and column the theme's author can find.
+func (r *Renderer) explain(err error, run func(ts *templates) error) error {
 	if werr := run(r.written); werr != nil {
 		return werr
 	}

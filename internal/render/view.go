@@ -200,7 +200,7 @@ func (b *viewBuilder) card(p *site.Page, lang string) Card {
 		c.HTML = h
 	} else {
 		var buf bytes.Buffer
-		if err := b.r.tmpl.executeCard(&buf, c); err != nil {
+		if err := b.r.theme(lang).executeCard(&buf, c); err != nil {
 			err = b.r.explain(err, func(ts *templates) error { return ts.executeCard(io.Discard, c) })
 			b.fail(fmt.Errorf("layouts/partials/card.html: %w", err))
 		} else {

@@ -1,0 +1,68 @@
+package render
+
+import (
+	"bytes"
+	"os"
+	"testing"
+	"time"
+
+	"kakehashi/internal/config"
+	"kakehashi/internal/consent"
+	"kakehashi/internal/site"
+	"kakehashi/internal/theme"
+)
+
+// TestConstantsRenderAsTheCalls: the per-language template sets, with UI
+// strings and asset addresses written in, render every page of the sample
+// site exactly as the theme as written does with its method calls.
+func TestConstantsRenderAsTheCalls(t *testing.T) {
+	root := os.DirFS("../..")
+	cfg, err := config.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := site.Load(root, site.Options{Consent: consent.Options{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(cfg, theme.New(root).Sub("layouts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := &viewBuilder{r: r, s: s, bodies: make([]body, len(s.Pages)), index: map[*site.Page]int{}}
+	for i, p := range s.Pages {
+		views.index[p] = i
+	}
+	var a, b bytes.Buffer
+	for _, p := range s.Pages {
+		v := views.page(p)
+		a.Reset()
+		b.Reset()
+		if err := r.theme(p.Lang).executePage(&a, string(p.Kind), v); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.written.executePage(&b, string(p.Kind), v); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: the page differs when rendered with constants", p.Path)
+		}
+	}
+	if len(s.Pages) < 20 {
+		t.Fatalf("only %d pages", len(s.Pages))
+	}
+}
+
+func TestConstantsLeaveOtherCallsAlone(t *testing.T) {
+	read := constants(func(string) ([]byte, error) {
+		return []byte(`{{ .T "a" }}|{{ $.T "a" }}|{{ printf ($.T "a") }}|{{ $x.T "a" }}|{{ .T "missing" }}|{{ .Asset "/theme/x.css" }}|{{ .TIn "en" "a" }}`), nil
+	}, map[string]string{"a": "A \"quoted\"\n"}, "/site/")
+	got, err := read("x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{{ "A \"quoted\"\n" }}|{{ "A \"quoted\"\n" }}|{{ printf ("A \"quoted\"\n") }}|{{ $x.T "a" }}|{{ .T "missing" }}|{{ "/site/theme/x.css" }}|{{ .TIn "en" "a" }}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
