@@ -30,19 +30,26 @@ type View struct {
 	URL       string
 	Permalink string
 	Date      time.Time
-	Content   template.HTML
-	Summary   string
+	// DateISO is for <time datetime>, DateText for readers; both empty without a date.
+	DateISO, DateText string
+	Content           template.HTML
+	Summary           string
 	// Name is the real name where consented, otherwise the alias.
 	Name     string
 	Role     string
 	Company  string
 	Industry string
 	Skills   []string
-	Photo    *Photo
-	Minutes  int
-	Employer *Card
-	Talents  []Card
-	Pages    []Card
+	// SkillLinks are Skills with their labels in this language and the
+	// addresses of their pages (URL empty where a skill has none);
+	// IndustryLink is Industry so (nil without one).
+	SkillLinks   []Link
+	IndustryLink *Link
+	Photo        *Photo
+	Minutes      int
+	Employer     *Card
+	Talents      []Card
+	Pages        []Card
 	// Alternates are the page in every published language, this one included.
 	Alternates []Alt
 	// XDefault is the hreflang="x-default" address: the default language's
@@ -249,6 +256,9 @@ func (b *viewBuilder) page(p *site.Page) *View {
 	v.Permalink = b.permalink(p)
 	v.markNav()
 	v.Date = p.Date
+	if !p.Date.IsZero() {
+		v.DateISO, v.DateText = v.ISODate(p.Date), v.FormatDate(p.Date)
+	}
 	v.Content = bd.html
 	v.Summary = bd.summary
 	v.Name = p.Name
@@ -256,6 +266,12 @@ func (b *viewBuilder) page(p *site.Page) *View {
 	if src := p.Source; src != nil && !src.IsIndex {
 		v.Role, v.Company, v.Industry = src.Meta.Role, src.Meta.Company, src.Meta.Industry
 		v.Skills = src.Meta.Skills
+		for _, skill := range v.Skills {
+			v.SkillLinks = append(v.SkillLinks, Link{Title: v.TermLabel(skill), URL: v.TermURL("skills", skill)})
+		}
+		if v.Industry != "" {
+			v.IndustryLink = &Link{Title: v.TermLabel(v.Industry), URL: v.TermURL("industry", v.Industry)}
+		}
 		v.Minutes = bd.minutes
 		v.Draft = p.Consent.Draft
 		v.Unconsented = p.Unconsented
