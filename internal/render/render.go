@@ -134,7 +134,9 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 				bd.summary = p.Source.Meta.Summary
 			}
 			bd.summary = Summarize(p.Lang, bd.summary)
-			if p.IsItem() {
+			if p.IsItem() && c != nil {
+				// Kept for the next rebuild's search index; a one-off build
+				// takes it when the index is built, and keeps it no longer.
 				bd.visible = visibleText(string(bd.html))
 			}
 			for _, f := range res.Dropped {
@@ -322,7 +324,7 @@ type body struct {
 	summary  string // shortened for lists, feeds and the description
 	text     []byte
 	minutes  int
-	visible  string // the text a reader sees, for the search index (items only)
+	visible  string // the text a reader sees, for the search index (items, with a Cache only)
 	warnings []string
 }
 

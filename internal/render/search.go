@@ -18,7 +18,12 @@ func (b *viewBuilder) searchDocs(lang string) []search.Doc {
 	for _, p := range items {
 		// The same fields the page shows (see page), nothing else.
 		m := &p.Source.Meta
-		text := strings.Join([]string{p.Name, m.Role, m.Company, strings.Join(m.Skills, " "), b.bodies[b.index[p]].visible}, " ")
+		bd := &b.bodies[b.index[p]]
+		visible := bd.visible
+		if visible == "" {
+			visible = visibleText(string(bd.html))
+		}
+		text := strings.Join([]string{p.Name, m.Role, m.Company, strings.Join(m.Skills, " "), visible}, " ")
 		docs = append(docs, search.Doc{URL: b.url(p), Title: p.Title, Text: text})
 	}
 	return docs
