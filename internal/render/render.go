@@ -129,7 +129,7 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 					return fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "minify: %v", err)
 				}
 			}
-			bd = body{html: template.HTML(res.HTML), summary: res.Summary, text: p.Source.Body, minutes: ReadingMinutes(p.Lang, p.Source.Body)}
+			bd = body{html: template.HTML(res.HTML), summary: res.Summary, minutes: ReadingMinutes(p.Lang, p.Source.Body)}
 			if p.Source.Meta.Summary != "" {
 				bd.summary = p.Source.Meta.Summary
 			}
@@ -322,7 +322,6 @@ feed:
 type body struct {
 	html     template.HTML
 	summary  string // shortened for lists, feeds and the description
-	text     []byte
 	minutes  int
 	visible  string // the text a reader sees, for the search index (items, with a Cache only)
 	warnings []string
