@@ -129,7 +129,7 @@ func (b *builder) build(target publish.Target, prev map[string][]byte, changed [
 		needles = fp.Key()
 		res.Fingerprints = fp
 		if b.scanners == nil || needles != b.scanKey {
-			b.scanKey, b.scanners = needles, publish.NewScanners(fp.Needles)
+			b.scanKey, b.scanners = needles, publish.NewScannersFrom(fp.Compiled, fp.Needles)
 		}
 		fopts = append(fopts, publish.WithScanners(b.scanners))
 	}

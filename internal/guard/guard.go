@@ -45,6 +45,10 @@ const minSentenceRunes = 20
 type Fingerprints struct {
 	// Needles are what the output must not contain.
 	Needles []leakscan.Needle
+	// Compiled is Needles compiled for scanning, together with needles that
+	// are no fingerprints (text that published sources share): a scanner
+	// made from it must ignore matches of needles not in Needles.
+	Compiled *leakscan.Set
 }
 
 // Check collects the fingerprints of s and fails when a published source
@@ -60,6 +64,7 @@ type Checker struct {
 	sentences map[*content.Source][]string
 
 	key     string
+	set     *leakscan.Set
 	scan    *leakscan.Scanner
 	matches map[*content.Source][]leakscan.Match
 }
@@ -129,7 +134,8 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	// scanned in parallel and the findings kept in source order.
 	all := append(append([]leakscan.Needle(nil), names...), others...)
 	if key := needlesKey(all); key != c.key || c.scan == nil {
-		c.key, c.scan, c.matches = key, leakscan.New(all, leakscan.WithEntities()), map[*content.Source][]leakscan.Match{}
+		c.key, c.set, c.matches = key, leakscan.Compile(all), map[*content.Source][]leakscan.Match{}
+		c.scan = c.set.Scanner(leakscan.WithEntities())
 	}
 	found := make([][]leakscan.Match, len(published))
 	var wg sync.WaitGroup
@@ -171,7 +177,7 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	if err := errors.Join(dedupeErrors(errs)...); err != nil {
 		return nil, err
 	}
-	fp := &Fingerprints{Needles: names}
+	fp := &Fingerprints{Needles: names, Compiled: c.set}
 	for _, n := range others {
 		// A skipped item's address stays a fingerprint even where a published
 		// source links to it: the link guard removes such links, so the

@@ -31,6 +31,7 @@ type Funnel struct {
 	minify bool
 	scan   *leakscan.Scanner
 	html   *leakscan.Scanner
+	only   map[leakscan.Needle]bool // nil: every needle counts
 
 	mu      sync.Mutex
 	written map[string]bool
@@ -53,6 +54,9 @@ func WithLeakScan(needles []leakscan.Needle) Option {
 // the same needles (the preview server) share them.
 type Scanners struct {
 	Plain, HTML *leakscan.Scanner
+	// only, when set, are the needles that count: the scanners were made
+	// from a set compiled with more (see NewScannersFrom).
+	only map[leakscan.Needle]bool
 }
 
 // NewScanners builds the scanners of needles.
@@ -66,9 +70,24 @@ func NewScanners(needles []leakscan.Needle) *Scanners {
 	}
 }
 
+// NewScannersFrom makes the scanners of needles from set, which was compiled
+// for another scan from needles and more (the guard's): matches of the
+// others are ignored. It saves compiling the needles a second time.
+func NewScannersFrom(set *leakscan.Set, needles []leakscan.Needle) *Scanners {
+	only := make(map[leakscan.Needle]bool, len(needles))
+	for _, n := range needles {
+		only[n] = true
+	}
+	return &Scanners{
+		Plain: set.Scanner(leakscan.WithEscapes()),
+		HTML:  set.Scanner(leakscan.WithHTML(), leakscan.WithEscapes()),
+		only:  only,
+	}
+}
+
 // WithScanners is WithLeakScan with scanners built before.
 func WithScanners(s *Scanners) Option {
-	return func(f *Funnel) { f.scan, f.html = s.Plain, s.HTML }
+	return func(f *Funnel) { f.scan, f.html, f.only = s.Plain, s.HTML, s.only }
 }
 
 // New returns a Funnel writing to target.
@@ -150,8 +169,16 @@ func (f *Funnel) checkLeak(rel, ext string, data []byte) error {
 	if ext == ".html" || ext == ".htm" || ext == ".xml" || ext == ".svg" {
 		s = f.html
 	}
-	if m, found := s.First(data); found {
-		return &LeakError{File: rel, Line: m.Line, Needle: m.Needle}
+	if f.only == nil {
+		if m, found := s.First(data); found {
+			return &LeakError{File: rel, Line: m.Line, Needle: m.Needle}
+		}
+		return nil
+	}
+	for _, m := range s.Find(data) {
+		if f.only[m.Needle] {
+			return &LeakError{File: rel, Line: m.Line, Needle: m.Needle}
+		}
 	}
 	return nil
 }
