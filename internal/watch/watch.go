@@ -313,7 +313,9 @@ func (w *Watcher) loop() {
 				arm()
 			}
 			if len(w.suspects) > 0 {
-				suspect.Reset(w.cfg.grace)
+				// Wake at the earliest deadline: restarting the grace at every
+				// scan would put it off for ever when scans come more often.
+				suspect.Reset(time.Until(w.earliestSuspect()))
 			}
 		case <-suspect.C:
 			if w.checkSuspects() {
@@ -511,6 +513,17 @@ func (w *Watcher) explained(p string, since time.Time) explanation {
 		}
 	}
 	return unexplained
+}
+
+// earliestSuspect is the first deadline among the suspects.
+func (w *Watcher) earliestSuspect() time.Time {
+	var first time.Time
+	for _, deadline := range w.suspects {
+		if first.IsZero() || deadline.Before(first) {
+			first = deadline
+		}
+	}
+	return first
 }
 
 // checkSuspects falls back to polling when a change found by a scan never got its event.
