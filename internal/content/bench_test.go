@@ -50,25 +50,13 @@ func frontBlock(data []byte) []byte {
 }
 
 // BenchmarkDecodeYAML decodes the front matter blocks of typical files.
-func BenchmarkDecodeYAML(b *testing.B) {
-	_, _, datas := benchFiles(b, 200)
-	var fronts [][]byte
-	for _, d := range datas {
-		fronts = append(fronts, frontBlock(d))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var m map[string]any
-		if err := decodeYAML(fronts[i%len(fronts)], &m); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkDecodeYAML(b *testing.B) { benchDecode(b, decodeYAML) }
 
 // BenchmarkDecodeYAMLv3 decodes the same blocks with yaml.v3 alone, as
 // decodeYAML did before its fast path.
-func BenchmarkDecodeYAMLv3(b *testing.B) {
+func BenchmarkDecodeYAMLv3(b *testing.B) { benchDecode(b, decodeYAMLNodes) }
+
+func benchDecode(b *testing.B, decode func([]byte, any) error) {
 	_, _, datas := benchFiles(b, 200)
 	var fronts [][]byte
 	for _, d := range datas {
@@ -78,7 +66,7 @@ func BenchmarkDecodeYAMLv3(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var m map[string]any
-		if err := decodeYAMLNodes(fronts[i%len(fronts)], &m); err != nil {
+		if err := decode(fronts[i%len(fronts)], &m); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -219,6 +219,21 @@ func (z *tokenizer) split(s string, toks []token) []token {
 	return toks
 }
 
+// endRun ends a run of n runes of class: a word of two runes or more is a
+// term (a shorter one is dropped from words, where it starts at start), and
+// a CJK rune standing alone is a term of its own (prev).
+func endRun(toks []token, words []byte, class uint8, n, start int, prev rune) ([]token, []byte) {
+	switch {
+	case class == classWord && n > 1:
+		toks = append(toks, token{off: int32(start), n: int32(len(words) - start)})
+	case class == classWord:
+		words = words[:start]
+	case class == classCJK && n == 1:
+		toks = append(toks, token{key: cjkKey(prev, -1)})
+	}
+	return toks, words
+}
+
 // splitNFKC splits s, which is NFKC. If check, it gives up (false) at the
 // first rune that is not safe (s may not be NFKC).
 func (z *tokenizer) splitNFKC(s string, toks []token, check bool) ([]token, bool) {
@@ -247,14 +262,7 @@ func (z *tokenizer) splitNFKC(s string, toks []token, check bool) ([]token, bool
 		}
 		if f&classMask != class {
 			// The run ends at i.
-			switch {
-			case class == classWord && n > 1:
-				toks = append(toks, token{off: int32(start), n: int32(len(words) - start)})
-			case class == classWord:
-				words = words[:start]
-			case class == classCJK && n == 1:
-				toks = append(toks, token{key: cjkKey(prev, -1)})
-			}
+			toks, words = endRun(toks, words, class, n, start, prev)
 			class, n, start = f&classMask, 0, len(words)
 		}
 		switch class {
@@ -298,14 +306,7 @@ func (z *tokenizer) splitNFKC(s string, toks []token, check bool) ([]token, bool
 		}
 		i += size
 	}
-	switch {
-	case class == classWord && n > 1:
-		toks = append(toks, token{off: int32(start), n: int32(len(words) - start)})
-	case class == classWord:
-		words = words[:start]
-	case class == classCJK && n == 1:
-		toks = append(toks, token{key: cjkKey(prev, -1)})
-	}
+	toks, words = endRun(toks, words, class, n, start, prev)
 	z.words = words
 	return toks, true
 }
