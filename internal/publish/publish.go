@@ -115,9 +115,6 @@ func (f *Funnel) WriteMinified(rel string, data []byte) error {
 	return f.write(rel, data, false)
 }
 
-// Minifies reports whether Write minifies text files.
-func (f *Funnel) Minifies() bool { return f.minify }
-
 func (f *Funnel) write(rel string, data []byte, minify bool) error {
 	if err := CheckPath(rel); err != nil {
 		return err

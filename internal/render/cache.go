@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"html/template"
+	"maps"
 	"sync"
 	"time"
 
@@ -111,32 +112,12 @@ func (c *Cache) end() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for src := range c.bodies {
-		if !c.used[src] {
-			delete(c.bodies, src)
-			delete(c.ids, src)
-		}
-	}
-	for out := range c.outputs {
-		if !c.seen[out] {
-			delete(c.outputs, out)
-		}
-	}
-	for k := range c.cards {
-		if !c.usedCards[k] {
-			delete(c.cards, k)
-		}
-	}
-	for k := range c.memo {
-		if !c.usedMemo[k] {
-			delete(c.memo, k)
-		}
-	}
-	for k := range c.checked {
-		if !c.usedChecked[k] {
-			delete(c.checked, k)
-		}
-	}
+	maps.DeleteFunc(c.bodies, func(src *content.Source, _ cachedBody) bool { return !c.used[src] })
+	maps.DeleteFunc(c.ids, func(src *content.Source, _ uint64) bool { return !c.used[src] })
+	maps.DeleteFunc(c.outputs, func(out string, _ uint64) bool { return !c.seen[out] })
+	maps.DeleteFunc(c.cards, func(k uint64, _ template.HTML) bool { return !c.usedCards[k] })
+	maps.DeleteFunc(c.memo, func(k memoKey, _ memoEntry) bool { return !c.usedMemo[k] })
+	maps.DeleteFunc(c.checked, func(k uint64, _ bool) bool { return !c.usedChecked[k] })
 }
 
 // searchIndex is the search index of docs in lang: without a Cache built

@@ -70,12 +70,12 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	}
 	// Parse the layouts as written first: an error in them names the line
 	// the author sees, and errors of the sets below are explained with them.
-	if r.written, err = parseTemplates(layouts, asWritten(layouts)); err != nil {
+	read := remembered(asWritten(layouts))
+	if r.written, err = parseTemplates(layouts, read); err != nil {
 		return nil, err
 	}
-	read := asWritten(layouts)
 	if r.minify {
-		read = minified(layouts)
+		read = remembered(minified(read))
 	}
 	// One set per language, with its UI strings and the theme's asset
 	// addresses written in: they are the same on every page, and a method

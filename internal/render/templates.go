@@ -31,10 +31,27 @@ func asWritten(layouts fs.FS) layoutSource {
 	return func(name string) ([]byte, error) { return fs.ReadFile(layouts, name) }
 }
 
-// minified reads a layout and minifies its HTML around the template actions.
-func minified(layouts fs.FS) layoutSource {
+// remembered reads each file through read once: the theme is parsed into
+// several sets (as written, and one per language).
+func remembered(read layoutSource) layoutSource {
+	files := map[string][]byte{}
 	return func(name string) ([]byte, error) {
-		src, err := fs.ReadFile(layouts, name)
+		if src, ok := files[name]; ok {
+			return src, nil
+		}
+		src, err := read(name)
+		if err == nil {
+			files[name] = src
+		}
+		return src, err
+	}
+}
+
+// minified reads a layout through read and minifies its HTML around the
+// template actions.
+func minified(read layoutSource) layoutSource {
+	return func(name string) ([]byte, error) {
+		src, err := read(name)
 		if err != nil {
 			return nil, err
 		}

@@ -233,9 +233,7 @@ func (b *viewBuilder) newCard(p *site.Page, lang string) Card {
 	}
 	c.Summary = b.bodies[b.index[p]].summary
 	c.Photo = b.photo(p)
-	if !p.Date.IsZero() {
-		c.DateISO, c.DateText = p.Date.Format("2006-01-02"), FormatDate(p.Lang, p.Date)
-	}
+	c.DateISO, c.DateText = dates(p.Lang, p.Date)
 	return c
 }
 
@@ -256,9 +254,7 @@ func (b *viewBuilder) page(p *site.Page) *View {
 	v.Permalink = b.permalink(p)
 	v.markNav()
 	v.Date = p.Date
-	if !p.Date.IsZero() {
-		v.DateISO, v.DateText = v.ISODate(p.Date), v.FormatDate(p.Date)
-	}
+	v.DateISO, v.DateText = dates(p.Lang, p.Date)
 	v.Content = bd.html
 	v.Summary = bd.summary
 	v.Name = p.Name
@@ -344,6 +340,14 @@ func (b *viewBuilder) common(lang string) *View {
 		v.Nav = append(v.Nav, Link{Title: title, URL: b.url(sec)})
 	}
 	return v
+}
+
+// dates are t for <time datetime> and for readers of lang; both empty for no date.
+func dates(lang string, t time.Time) (iso, text string) {
+	if t.IsZero() {
+		return "", ""
+	}
+	return t.Format("2006-01-02"), FormatDate(lang, t)
 }
 
 // markNav marks the links of Nav that lead to the page or to a section it is in.
