@@ -6,9 +6,13 @@ package guard
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/maphash"
+	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -49,6 +53,7 @@ type Fingerprints struct {
 	// are no fingerprints (text that published sources share): a scanner
 	// made from it must ignore matches of needles not in Needles.
 	Compiled *leakscan.Set
+	key      string
 }
 
 // Check collects the fingerprints of s and fails when a published source
@@ -62,64 +67,24 @@ type Checker struct {
 	mu        sync.Mutex
 	norm      map[string]string
 	sentences map[*content.Source][]string
+	sums      map[*content.Source]uint64
+	seed      maphash.Seed
 
-	key     string
-	set     *leakscan.Set
-	scan    *leakscan.Scanner
-	matches map[*content.Source][]leakscan.Match
+	// The needles of the last call and the signature of what they were
+	// collected from: while it is the same, so are they.
+	sig           uint64
+	collected     bool
+	names, others []leakscan.Needle
+	key           string
+	set           *leakscan.Set
+	scan          *leakscan.Scanner
+	matches       map[*content.Source][]leakscan.Match
+	last          *Fingerprints
 }
 
 // Check is the package's Check, reusing what the last call found.
 func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
-	groups := c.group(s)
-	var names, others []leakscan.Needle
-	for _, key := range sortedKeys(groups) {
-		g := groups[key]
-		owner := key
-		if !g.nameAllowed {
-			for _, src := range g.all {
-				if src.Meta.Name != "" {
-					names = append(names, leakscan.Needle{Text: src.Meta.Name, Kind: KindRealName, Owner: owner})
-				}
-				if gb, ok := recordText(src, "given_by"); ok {
-					names = append(names, leakscan.Needle{Text: gb, Kind: KindRealName, Owner: owner})
-				}
-			}
-		}
-		for _, src := range g.all {
-			for _, k := range []string{"approved_by", "note"} {
-				if v, ok := recordText(src, k); ok {
-					others = append(others, leakscan.Needle{Text: v, Kind: KindRecord, Owner: owner})
-				}
-			}
-		}
-		published := map[string]bool{}
-		for _, t := range g.publishedTitles {
-			if len(g.skipped) > 0 {
-				published[c.normalize(t)] = true
-			}
-		}
-		for _, src := range g.skipped {
-			add := func(kind, text string) {
-				if strings.TrimSpace(text) != "" && !published[c.normalize(text)] {
-					others = append(others, leakscan.Needle{Text: text, Kind: kind, Owner: owner})
-				}
-			}
-			add(KindTitle, src.Meta.Title)
-			for _, sentence := range c.distinctiveSentences(src) {
-				add(KindSentence, sentence)
-			}
-			if len(g.published) == 0 {
-				// A slug is often a plain word ("draft", "news"): fingerprint the
-				// address it would have, which only a link to the item contains.
-				add(KindSlug, path.Join(src.Section, src.Slug)+"/")
-				add(KindAlias, src.Meta.Alias)
-				add(KindCompany, src.Meta.Company)
-			}
-		}
-	}
-	names = c.dedupe(names)
-	others = c.dedupe(others)
+	names, others := c.needles(s)
 
 	// A real name in a published source is a hard error; any other fingerprint
 	// found in published sources is text the site publishes legitimately (a
@@ -132,9 +97,9 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	}
 	// One pass over every published source finds both kinds; sources are
 	// scanned in parallel and the findings kept in source order.
-	all := append(append([]leakscan.Needle(nil), names...), others...)
-	if key := needlesKey(all); key != c.key || c.scan == nil {
-		c.key, c.set, c.matches = key, leakscan.Compile(all), map[*content.Source][]leakscan.Match{}
+	if c.scan == nil || c.set == nil {
+		all := append(append([]leakscan.Needle(nil), names...), others...)
+		c.set, c.matches = leakscan.Compile(all), map[*content.Source][]leakscan.Match{}
 		c.scan = c.set.Scanner(leakscan.WithEntities())
 	}
 	found := make([][]leakscan.Match, len(published))
@@ -186,7 +151,125 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 			fp.Needles = append(fp.Needles, n)
 		}
 	}
+	if c.last != nil && c.last.Compiled == fp.Compiled && slices.Equal(c.last.Needles, fp.Needles) {
+		return c.last, nil // the same fingerprints, and their key computed once
+	}
+	fp.key = needlesKey(fp.Needles)
+	c.last = fp
 	return fp, nil
+}
+
+// needles collects the fingerprints of s: real names on one side, everything
+// else on the other, each deduplicated. They depend on the sources alone
+// (their text, whether they are published, whether their name is
+// consented): while those are the same, the last call's needles are reused,
+// and with them the compiled set and the findings per source.
+func (c *Checker) needles(s *site.Site) (names, others []leakscan.Needle) {
+	if sig := c.signature(s); sig != c.sig || !c.collected {
+		names, others = c.collect(s)
+		c.sig, c.names, c.others, c.collected = sig, names, others, true
+		if key := needlesKey(append(slices.Clip(names), others...)); key != c.key {
+			c.key, c.set, c.scan = key, nil, nil
+		}
+	}
+	return c.names, c.others
+}
+
+// signature hashes what the needles are collected from: every source that
+// is published or skipped (by its path and bytes), whether it is published
+// and whether its real name may be shown.
+func (c *Checker) signature(s *site.Site) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sums == nil {
+		c.sums, c.seed = map[*content.Source]uint64{}, maphash.MakeSeed()
+	}
+	sum := func(src *content.Source) uint64 {
+		v, ok := c.sums[src]
+		if !ok {
+			var h maphash.Hash
+			h.SetSeed(c.seed)
+			h.WriteString(src.Path)
+			h.WriteByte(0)
+			h.Write(src.Raw)
+			v = h.Sum64()
+			c.sums[src] = v
+		}
+		return v
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	var b [10]byte
+	for _, p := range s.Pages {
+		if p.Source == nil || p.Source.IsIndex {
+			continue
+		}
+		binary.LittleEndian.PutUint64(b[:], sum(p.Source))
+		b[8], b[9] = 'p', 0
+		if p.Consent.RealName {
+			b[9] = 1
+		}
+		h.Write(b[:])
+		h.WriteString(p.Title)
+		h.WriteByte(0)
+	}
+	for _, sk := range s.Skipped {
+		binary.LittleEndian.PutUint64(b[:], sum(sk.Source))
+		b[8], b[9] = 's', 0
+		h.Write(b[:])
+	}
+	return h.Sum64()
+}
+
+// collect gathers the needles of s afresh.
+func (c *Checker) collect(s *site.Site) (names, others []leakscan.Needle) {
+	groups := c.group(s)
+	for _, key := range sortedKeys(groups) {
+		g := groups[key]
+		owner := key
+		if !g.nameAllowed {
+			for _, src := range g.all {
+				if src.Meta.Name != "" {
+					names = append(names, leakscan.Needle{Text: src.Meta.Name, Kind: KindRealName, Owner: owner})
+				}
+				if gb, ok := recordText(src, "given_by"); ok {
+					names = append(names, leakscan.Needle{Text: gb, Kind: KindRealName, Owner: owner})
+				}
+			}
+		}
+		for _, src := range g.all {
+			for _, k := range []string{"approved_by", "note"} {
+				if v, ok := recordText(src, k); ok {
+					others = append(others, leakscan.Needle{Text: v, Kind: KindRecord, Owner: owner})
+				}
+			}
+		}
+		published := map[string]bool{}
+		for _, t := range g.publishedTitles {
+			if len(g.skipped) > 0 {
+				published[c.normalize(t)] = true
+			}
+		}
+		for _, src := range g.skipped {
+			add := func(kind, text string) {
+				if strings.TrimSpace(text) != "" && !published[c.normalize(text)] {
+					others = append(others, leakscan.Needle{Text: text, Kind: kind, Owner: owner})
+				}
+			}
+			add(KindTitle, src.Meta.Title)
+			for _, sentence := range c.distinctiveSentences(src) {
+				add(KindSentence, sentence)
+			}
+			if len(g.published) == 0 {
+				// A slug is often a plain word ("draft", "news"): fingerprint the
+				// address it would have, which only a link to the item contains.
+				add(KindSlug, path.Join(src.Section, src.Slug)+"/")
+				add(KindAlias, src.Meta.Alias)
+				add(KindCompany, src.Meta.Company)
+			}
+		}
+	}
+	return c.dedupe(names), c.dedupe(others)
 }
 
 type itemGroup struct {
@@ -370,7 +453,12 @@ func needlesKey(ns []leakscan.Needle) string {
 }
 
 // Key identifies the fingerprints: equal keys, equal needles.
-func (f *Fingerprints) Key() string { return needlesKey(f.Needles) }
+func (f *Fingerprints) Key() string {
+	if f.key == "" {
+		f.key = needlesKey(f.Needles)
+	}
+	return f.key
+}
 
 // normalize is leakscan.Normalize, remembered: the same titles and names are
 // normalised on every build of the preview server.
@@ -401,6 +489,13 @@ func (c *Checker) prune(s *site.Site) {
 		if !skipped[src] {
 			delete(c.sentences, src)
 		}
+	}
+	if len(c.sums) > len(s.Pages)+len(s.Skipped) {
+		live := make(map[*content.Source]bool, len(s.Pages)+len(s.Skipped))
+		for _, p := range s.Pages {
+			live[p.Source] = true
+		}
+		maps.DeleteFunc(c.sums, func(src *content.Source, _ uint64) bool { return !live[src] && !skipped[src] })
 	}
 	// Normalised strings are cheap to recompute: start over when the memo
 	// has grown well past one site's worth.
