@@ -34,6 +34,9 @@ func TestCheckerAfterEditsEqualsFreshCheck(t *testing.T) {
 			front(true, false, "Shared title") + "Another body of text for the story, long enough to count.\n",
 			front(false, false, "Shared title") + long + " It names " + fmt.Sprintf("Person%02d Fullname", (i+1)%8) + ".\n",
 			front(true, false, fmt.Sprintf("Story %d", i)) + "It mentions " + fmt.Sprintf("Person%02d Fullname", (i+3)%8) + " by name.\n",
+			// The same story with a consent record added, and with its body edited.
+			strings.Replace(front(true, false, fmt.Sprintf("Story %d", i)), "consent:\n", "consent:\n  approved_by: \"Recorder Number"+fmt.Sprint(i)+"\"\n", 1) + long + "\n",
+			front(true, false, fmt.Sprintf("Story %d", i)) + long + " Edited.\n",
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))

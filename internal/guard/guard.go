@@ -67,7 +67,7 @@ type Checker struct {
 	mu        sync.Mutex
 	norm      map[string]string
 	sentences map[*content.Source][]string
-	sums      map[*content.Source]uint64
+	sums      map[sumKey]uint64
 	seed      maphash.Seed
 
 	// The needles of the last call and the signature of what they were
@@ -175,25 +175,40 @@ func (c *Checker) needles(s *site.Site) (names, others []leakscan.Needle) {
 	return c.names, c.others
 }
 
-// signature hashes what the needles are collected from: every source that
-// is published or skipped (by its path and bytes), whether it is published
-// and whether its real name may be shown.
+// signature hashes what the needles are collected from. Of a published
+// source, that is its key (which story it belongs to), title, real name and
+// consent records, and whether the name may be shown: an edit of its body
+// changes none of them. Of a skipped source, it is all of it (its address,
+// alias, company and sentences are fingerprints too).
 func (c *Checker) signature(s *site.Site) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sums == nil {
-		c.sums, c.seed = map[*content.Source]uint64{}, maphash.MakeSeed()
+		c.sums, c.seed = map[sumKey]uint64{}, maphash.MakeSeed()
 	}
-	sum := func(src *content.Source) uint64 {
-		v, ok := c.sums[src]
+	sum := func(src *content.Source, published bool) uint64 {
+		k := sumKey{src, published}
+		v, ok := c.sums[k]
 		if !ok {
 			var h maphash.Hash
 			h.SetSeed(c.seed)
-			h.WriteString(src.Path)
-			h.WriteByte(0)
-			h.Write(src.Raw)
+			if published {
+				texts := []string{src.Key, src.Meta.Title, src.Meta.Name}
+				for _, key := range recordKeys[1:] {
+					t, _ := recordText(src, key)
+					texts = append(texts, t)
+				}
+				for _, t := range texts {
+					h.WriteString(t)
+					h.WriteByte(0)
+				}
+			} else {
+				h.WriteString(src.Path)
+				h.WriteByte(0)
+				h.Write(src.Raw)
+			}
 			v = h.Sum64()
-			c.sums[src] = v
+			c.sums[k] = v
 		}
 		return v
 	}
@@ -204,7 +219,7 @@ func (c *Checker) signature(s *site.Site) uint64 {
 		if p.Source == nil || p.Source.IsIndex {
 			continue
 		}
-		binary.LittleEndian.PutUint64(b[:], sum(p.Source))
+		binary.LittleEndian.PutUint64(b[:], sum(p.Source, true))
 		b[8], b[9] = 'p', 0
 		if p.Consent.RealName {
 			b[9] = 1
@@ -214,11 +229,17 @@ func (c *Checker) signature(s *site.Site) uint64 {
 		h.WriteByte(0)
 	}
 	for _, sk := range s.Skipped {
-		binary.LittleEndian.PutUint64(b[:], sum(sk.Source))
+		binary.LittleEndian.PutUint64(b[:], sum(sk.Source, false))
 		b[8], b[9] = 's', 0
 		h.Write(b[:])
 	}
 	return h.Sum64()
+}
+
+// sumKey names one source's part of the signature: as published, or as skipped.
+type sumKey struct {
+	src       *content.Source
+	published bool
 }
 
 // collect gathers the needles of s afresh.
@@ -495,7 +516,7 @@ func (c *Checker) prune(s *site.Site) {
 		for _, p := range s.Pages {
 			live[p.Source] = true
 		}
-		maps.DeleteFunc(c.sums, func(src *content.Source, _ uint64) bool { return !live[src] && !skipped[src] })
+		maps.DeleteFunc(c.sums, func(k sumKey, _ uint64) bool { return !live[k.src] && !skipped[k.src] })
 	}
 	// Normalised strings are cheap to recompute: start over when the memo
 	// has grown well past one site's worth.

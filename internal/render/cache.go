@@ -5,7 +5,9 @@ import (
 	"hash/maphash"
 	"html/template"
 	"maps"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kakehashi/internal/content"
@@ -36,7 +38,7 @@ type Cache struct {
 	outputs map[string]uint64 // output path → fingerprint of what was written
 	cards   map[uint64]template.HTML
 	memo    map[memoKey]memoEntry
-	checked map[uint64]bool            // hashes of search texts the leak scan passed
+	checked map[*content.Source]checkedText // the search text of each story, as the leak scan passed it
 	indexes map[string]*search.Builder // search index of each language, updated story by story
 
 	// per call
@@ -45,7 +47,6 @@ type Cache struct {
 	seen        map[string]bool
 	usedCards   map[uint64]bool
 	usedMemo    map[memoKey]bool
-	usedChecked map[uint64]bool
 }
 
 type cachedBody struct {
@@ -62,7 +63,7 @@ func NewCache() *Cache {
 		outputs: map[string]uint64{},
 		cards:   map[uint64]template.HTML{},
 		memo:    map[memoKey]memoEntry{},
-		checked: map[uint64]bool{},
+		checked: map[*content.Source]checkedText{},
 		indexes: map[string]*search.Builder{},
 	}
 }
@@ -79,12 +80,13 @@ func (c *Cache) Forget() {
 	c.outputs = map[string]uint64{}
 	c.cards = map[uint64]template.HTML{}
 	c.memo = map[memoKey]memoEntry{}
-	c.checked = map[uint64]bool{}
+	c.checked = map[*content.Source]checkedText{}
 	c.indexes = map[string]*search.Builder{}
 }
 
-// begin starts one render of s and returns its fingerprinter.
-func (c *Cache) begin(r *Renderer, s *site.Site) *fingerprinter {
+// begin starts one render of s and returns its fingerprinter. index gives
+// each page's place in s.Pages.
+func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fingerprinter {
 	if c == nil {
 		return nil
 	}
@@ -95,14 +97,34 @@ func (c *Cache) begin(r *Renderer, s *site.Site) *fingerprinter {
 		h.WriteByte(0)
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.links = h.Sum64()
 	c.used = map[*content.Source]bool{}
 	c.seen = map[string]bool{}
 	c.usedCards = map[uint64]bool{}
 	c.usedMemo = map[memoKey]bool{}
-	c.usedChecked = map[uint64]bool{}
-	c.mu.Unlock()
-	return &fingerprinter{c: c, r: r, s: s, cards: map[cardKey]uint64{}}
+	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages))}
+	// Everything the page jobs look up is set here, before they run, so
+	// that they read it without a lock.
+	for i, p := range s.Pages {
+		f.ids[i] = c.sourceIDLocked(p.Source)
+	}
+	f.cards = make([][]atomic.Uint64, len(r.cfg.Languages))
+	f.navs = make([]uint64, len(r.cfg.Languages))
+	for li, lang := range r.cfg.Languages {
+		f.cards[li] = make([]atomic.Uint64, len(s.Pages))
+		h := f.hasher()
+		if home := s.Home[lang]; home != nil {
+			h.str(home.Path)
+		}
+		for _, sec := range s.Sections[lang] {
+			h.str(sec.Path)
+			h.str(sec.Title)
+			h.num(f.ids[index[sec]])
+		}
+		f.navs[li] = h.Sum64()
+	}
+	return f
 }
 
 // end forgets sources and outputs that this render did not use.
@@ -117,7 +139,7 @@ func (c *Cache) end() {
 	maps.DeleteFunc(c.outputs, func(out string, _ uint64) bool { return !c.seen[out] })
 	maps.DeleteFunc(c.cards, func(k uint64, _ template.HTML) bool { return !c.usedCards[k] })
 	maps.DeleteFunc(c.memo, func(k memoKey, _ memoEntry) bool { return !c.usedMemo[k] })
-	maps.DeleteFunc(c.checked, func(k uint64, _ bool) bool { return !c.usedChecked[k] })
+	maps.DeleteFunc(c.checked, func(src *content.Source, _ checkedText) bool { return !c.used[src] })
 }
 
 // searchIndex is the search index of docs in lang: without a Cache built
@@ -141,37 +163,30 @@ func (c *Cache) searchIndex(lang string, docs []search.Doc) ([]byte, error) {
 	return ix.Bytes(), nil
 }
 
-// textKey identifies text checked by the leak scan under this Epoch's needles.
-func (c *Cache) textKey(text string) uint64 {
-	if c == nil {
-		return 0
-	}
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], c.Epoch)
-	h.Write(b[:])
-	h.WriteString(text)
-	return h.Sum64()
+type checkedText struct {
+	epoch       uint64
+	title, text string
 }
 
-// textChecked reports whether the text of key passed the leak scan before.
-func (c *Cache) textChecked(key uint64) bool {
+// textChecked reports whether the search text of src passed the leak scan
+// under this Epoch's needles. The texts are kept with the story's body, so
+// comparing them is mostly comparing two pointers.
+func (c *Cache) textChecked(src *content.Source, title, text string) bool {
 	if c == nil {
 		return false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.usedChecked[key] = c.checked[key]
-	return c.checked[key]
+	e, ok := c.checked[src]
+	return ok && e.epoch == c.Epoch && e.title == title && e.text == text
 }
 
-func (c *Cache) storeTextChecked(key uint64) {
+func (c *Cache) storeTextChecked(src *content.Source, title, text string) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
-	c.checked[key], c.usedChecked[key] = true, true
+	c.checked[src] = checkedText{epoch: c.Epoch, title: title, text: text}
 	c.mu.Unlock()
 }
 
@@ -230,12 +245,12 @@ func (c *Cache) unchanged(out string, f uint64) bool {
 	return ok && last == f
 }
 
-func (c *Cache) sourceID(src *content.Source) uint64 {
+// sourceIDLocked numbers sources: the same source keeps its number from
+// render to render. c.mu is held.
+func (c *Cache) sourceIDLocked(src *content.Source) uint64 {
 	if src == nil {
 		return 0
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.used[src] = true
 	id, ok := c.ids[src]
 	if !ok {
@@ -252,8 +267,12 @@ type fingerprinter struct {
 	r     *Renderer
 	s     *site.Site
 	views *viewBuilder
-	mu    sync.Mutex
-	cards map[cardKey]uint64
+	index map[*site.Page]int
+	ids   []uint64 // source number of each page
+	navs  []uint64 // per language (of the site's languages), what every page shows of the site
+	// cards holds, per language, the hash of each page's card (0: not yet
+	// hashed). Two jobs may hash the same card at once; they agree.
+	cards [][]atomic.Uint64
 }
 
 type hasher struct{ maphash.Hash }
@@ -286,11 +305,13 @@ func (f *fingerprinter) hasher() *hasher {
 
 // card hashes what a card of p in a list of lang shows.
 func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
-	key := cardKey{p, lang}
-	f.mu.Lock()
-	v, ok := f.cards[key]
-	f.mu.Unlock()
-	if ok {
+	slot := new(atomic.Uint64) // not kept: a language the site does not have
+	if li := slices.Index(f.r.cfg.Languages, lang); li >= 0 {
+		if i, ok := f.index[p]; ok {
+			slot = &f.cards[li][i]
+		}
+	}
+	if v := slot.Load(); v != 0 {
 		return v
 	}
 	// A story's card depends on its source alone (and the photo's place):
@@ -302,9 +323,7 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 			mk.photo = p.Photo.Path
 		}
 		if v, ok := f.c.memoCard(mk); ok {
-			f.mu.Lock()
-			f.cards[key] = v
-			f.mu.Unlock()
+			slot.Store(v)
 			return v
 		}
 	}
@@ -321,10 +340,8 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 		h.str(c.Photo.URL)
 		h.str(c.Photo.Alt)
 	}
-	v = h.Sum64()
-	f.mu.Lock()
-	f.cards[key] = v
-	f.mu.Unlock()
+	v := h.Sum64() | 1 // never 0, which marks a card not hashed yet
+	slot.Store(v)
 	if mk.src != nil {
 		f.c.storeMemo(mk, v)
 	}
@@ -370,7 +387,7 @@ func (f *fingerprinter) pageFields(h *hasher, p *site.Page) {
 	h.str(p.Term)
 	h.flag(p.Consent.Draft)
 	h.flag(p.Unconsented)
-	h.num(f.c.sourceID(p.Source))
+	h.num(f.ids[f.index[p]])
 	if p.Photo != nil {
 		h.str(p.Photo.Path)
 	}
@@ -410,13 +427,8 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 
 // nav hashes what every page of lang shows of the site: home and sections.
 func (f *fingerprinter) nav(h *hasher, lang string) {
-	if home := f.s.Home[lang]; home != nil {
-		h.str(home.Path)
-	}
-	for _, sec := range f.s.Sections[lang] {
-		h.str(sec.Path)
-		h.str(sec.Title)
-		h.num(f.c.sourceID(sec.Source))
+	if li := slices.Index(f.r.cfg.Languages, lang); li >= 0 {
+		h.num(f.navs[li])
 	}
 }
 

@@ -102,12 +102,12 @@ func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error)
 // and its output path is returned in kept (the caller reuses the earlier
 // bytes); Markdown is converted again only for sources that changed.
 func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kept []string, err error) {
-	fp := c.begin(r, s)
 	bodies := make([]body, len(s.Pages))
 	index := make(map[*site.Page]int, len(s.Pages))
 	for i, p := range s.Pages {
 		index[p] = i
 	}
+	fp := c.begin(r, s, index)
 	var warnMu sync.Mutex
 	err = r.parallel(len(s.Pages), func(i int, _ *bytes.Buffer) error {
 		p := s.Pages[i]
@@ -137,7 +137,7 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			if p.IsItem() && c != nil {
 				// Kept for the next rebuild's search index; a one-off build
 				// takes it when the index is built, and keeps it no longer.
-				bd.visible = visibleText(string(bd.html))
+				bd.search = searchText(p, visibleText(string(bd.html)))
 			}
 			for _, f := range res.Dropped {
 				bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
@@ -180,8 +180,8 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			if unchanged(out, fp.search(lang)) {
 				return nil
 			}
-			docs := views.searchDocs(lang)
-			if err := checkDocs(w, out, docs, c); err != nil {
+			docs, srcs := views.searchDocs(lang)
+			if err := checkDocs(w, out, docs, srcs, c); err != nil {
 				return err
 			}
 			index, err := c.searchIndex(lang, docs)
@@ -323,7 +323,7 @@ type body struct {
 	html     template.HTML
 	summary  string // shortened for lists, feeds and the description
 	minutes  int
-	visible  string // the text a reader sees, for the search index (items, with a Cache only)
+	search   string // the story's text for the search index (items, with a Cache only; see searchText)
 	warnings []string
 }
 

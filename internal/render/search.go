@@ -5,28 +5,37 @@ import (
 	"html"
 	"strings"
 
+	"kakehashi/internal/content"
 	"kakehashi/internal/search"
+	"kakehashi/internal/site"
 )
 
 // searchDocs are the published stories listed in lang, newest first, as the
-// search index sees them: what their pages show, built from the same
-// consented views (the real name only where consented, links to skipped
-// items already reduced to their words).
-func (b *viewBuilder) searchDocs(lang string) []search.Doc {
+// search index sees them, and their sources: what their pages show, built
+// from the same consented views (the real name only where consented, links
+// to skipped items already reduced to their words).
+func (b *viewBuilder) searchDocs(lang string) ([]search.Doc, []*content.Source) {
 	items := itemsOf(b.s, lang)
 	docs := make([]search.Doc, 0, len(items))
+	srcs := make([]*content.Source, 0, len(items))
 	for _, p := range items {
-		// The same fields the page shows (see page), nothing else.
-		m := &p.Source.Meta
 		bd := &b.bodies[b.index[p]]
-		visible := bd.visible
-		if visible == "" {
-			visible = visibleText(string(bd.html))
+		text := bd.search
+		if text == "" {
+			text = searchText(p, visibleText(string(bd.html)))
 		}
-		text := strings.Join([]string{p.Name, m.Role, m.Company, strings.Join(m.Skills, " "), visible}, " ")
 		docs = append(docs, search.Doc{URL: b.url(p), Title: p.Title, Text: text})
+		srcs = append(srcs, p.Source)
 	}
-	return docs
+	return docs, srcs
+}
+
+// searchText is what the index holds of a story besides its title: the
+// fields its page shows (see page), nothing else, and the visible text of
+// its body.
+func searchText(p *site.Page, visible string) string {
+	m := &p.Source.Meta
+	return strings.Join([]string{p.Name, m.Role, m.Company, strings.Join(m.Skills, " "), visible}, " ")
 }
 
 // TextChecker is a Writer that can also check text that is published only
@@ -39,21 +48,19 @@ type TextChecker interface {
 // from: the index holds it only split into terms, which no scan of the index
 // file itself could read back whole. Each story's text is checked on its
 // own, so that a rebuild checks only the texts that changed.
-func checkDocs(w Writer, rel string, docs []search.Doc, c *Cache) error {
+func checkDocs(w Writer, rel string, docs []search.Doc, srcs []*content.Source, c *Cache) error {
 	tc, ok := w.(TextChecker)
 	if !ok {
 		return nil
 	}
-	for _, d := range docs {
-		text := d.Title + "\n|\n" + d.Text
-		key := c.textKey(text)
-		if c.textChecked(key) {
+	for i, d := range docs {
+		if c.textChecked(srcs[i], d.Title, d.Text) {
 			continue
 		}
-		if err := tc.CheckText(rel, []byte(text)); err != nil {
+		if err := tc.CheckText(rel, []byte(d.Title+"\n|\n"+d.Text)); err != nil {
 			return fmt.Errorf("the search text of %s: %w", d.URL, err)
 		}
-		c.storeTextChecked(key)
+		c.storeTextChecked(srcs[i], d.Title, d.Text)
 	}
 	return nil
 }

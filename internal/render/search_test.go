@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"kakehashi/internal/config"
+	"kakehashi/internal/content"
 	"kakehashi/internal/search"
 	"kakehashi/internal/site"
 )
@@ -28,7 +30,7 @@ func (w *checkingWriter) CheckText(rel string, text []byte) error {
 func TestSearchTextGoesThroughTheWritersCheck(t *testing.T) {
 	w := &checkingWriter{checked: map[string]string{}}
 	docs := []search.Doc{{URL: "/en/a/", Title: "A title", Text: "Body with Secret Name inside"}}
-	if err := checkDocs(w, "en/search.json", docs, nil); err == nil {
+	if err := checkDocs(w, "en/search.json", docs, []*content.Source{{Path: "content/a.md"}}, nil); err == nil {
 		t.Fatal("the writer's check did not stop the index")
 	}
 	if !strings.Contains(w.checked["en/search.json"], "A title") {
@@ -42,10 +44,14 @@ func TestSearchTextCheckedOncePerNeedles(t *testing.T) {
 	w := &checkingWriter{checked: map[string]string{}}
 	c := NewCache()
 	docs := []search.Doc{{URL: "/en/a/", Title: "A", Text: "one"}, {URL: "/en/b/", Title: "B", Text: "two"}}
+	srcs := []*content.Source{{Path: "content/a.md"}, {Path: "content/b.md"}}
+	r := &Renderer{cfg: &config.Config{Languages: []string{"en"}}}
+	s := &site.Site{Pages: []*site.Page{{Source: srcs[0]}, {Source: srcs[1]}}}
+	begin := func() { c.begin(r, s, map[*site.Page]int{s.Pages[0]: 0, s.Pages[1]: 1}) }
 	run := func() {
 		t.Helper()
-		c.begin(nil, &site.Site{})
-		if err := checkDocs(w, "en/search.json", docs, c); err != nil {
+		begin()
+		if err := checkDocs(w, "en/search.json", docs, srcs, c); err != nil {
 			t.Fatal(err)
 		}
 		c.end()
@@ -70,8 +76,8 @@ func TestSearchTextCheckedOncePerNeedles(t *testing.T) {
 	}
 	// A leak is still found in a text that changed into one.
 	docs[0].Text = "now with Secret Name"
-	c.begin(nil, &site.Site{})
-	if err := checkDocs(w, "en/search.json", docs, c); err == nil || !strings.Contains(err.Error(), "/en/a/") {
+	begin()
+	if err := checkDocs(w, "en/search.json", docs, srcs, c); err == nil || !strings.Contains(err.Error(), "/en/a/") {
 		t.Errorf("leak in an edited text: err = %v", err)
 	}
 }
