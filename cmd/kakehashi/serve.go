@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
+	"kakehashi/internal/publish"
 	"kakehashi/internal/render"
 	"kakehashi/internal/server"
 	"kakehashi/internal/watch"
@@ -77,10 +78,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer w.Close()
 
+	// The built files wait in a private folder rather than in memory: a
+	// preview is kept open all day next to an editor and a browser.
+	keep, err := os.MkdirTemp("", "kakehashi-serve-")
+	if err != nil {
+		fmt.Fprintf(stderr, "kakehashi serve: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(keep)
+
 	srv := server.New()
 	session := build.NewSession(sf.source, build.Options{
 		Now: now, Drafts: *drafts, Unconsented: *unconsented, BaseURL: url,
 		RenderOptions: []render.Option{server.Inject()},
+		Store:         publish.NewStore(keep),
 	})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()

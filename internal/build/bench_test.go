@@ -235,7 +235,7 @@ func BenchmarkWrite(b *testing.B) {
 	if _, err := st.r.Render(st.site, publish.New(mem, publish.WithoutMinify())); err != nil {
 		b.Fatal(err)
 	}
-	files := mem.Files()
+	files := mem.Map()
 	for b.Loop() {
 		d, err := publish.NewDir(filepath.Join(tempDir(b), "public"))
 		if err != nil {

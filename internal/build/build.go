@@ -40,6 +40,9 @@ type Options struct {
 	BeforeSwap func(res *Result, out fs.FS) error
 	// Progress, when set, is kept up to date while Run works.
 	Progress *Progress
+	// Store, when set, keeps the files of an Incremental build (the preview
+	// server's) in its private folder instead of in memory.
+	Store *publish.Store
 }
 
 // Result reports what a build did.

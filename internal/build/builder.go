@@ -81,7 +81,7 @@ func classify(changed []string) changes {
 // build builds into target. prev holds the files of the last successful build
 // of this builder (nil for a full build); changed lists the site paths changed
 // since then (nil: everything).
-func (b *builder) build(target publish.Target, prev map[string][]byte, changed []string) (res *Result, err error) {
+func (b *builder) build(target publish.Target, prev *publish.Files, changed []string) (res *Result, err error) {
 	res = &Result{Pages: map[string]int{}}
 	start := time.Now()
 	stage := func(name string) {
@@ -150,13 +150,15 @@ func (b *builder) build(target publish.Target, prev map[string][]byte, changed [
 		return nil, err
 	}
 	res.Reused = len(kept)
-	for _, p := range kept {
-		data, ok := prev[p]
-		if !ok {
-			return nil, fmt.Errorf("%s: cached output missing", p)
+	if len(kept) > 0 {
+		keeper, ok := target.(publish.Keeper)
+		if !ok || prev == nil {
+			return nil, errors.New("internal error: outputs kept from a build that is not there")
 		}
-		if err := target.Put(p, data); err != nil {
-			return nil, err
+		for _, p := range kept {
+			if err := keeper.Keep(p, prev); err != nil {
+				return nil, err
+			}
 		}
 	}
 	stage("render")
@@ -256,17 +258,12 @@ func (b *builder) reload(ch changes) error {
 
 // copyAssets sends static files and consented photos through the funnel, or,
 // when none of them changed, reuses the previous build's bytes.
-func (b *builder) copyAssets(s *site.Site, funnel *publish.Funnel, target publish.Target, prev map[string][]byte, ch changes) error {
-	reuse := !ch.all && !ch.assets && prev != nil
+func (b *builder) copyAssets(s *site.Site, funnel *publish.Funnel, target publish.Target, prev *publish.Files, ch changes) error {
+	keeper, canKeep := target.(publish.Keeper)
+	reuse := !ch.all && !ch.assets && prev != nil && canKeep
 	if reuse {
 		static := b.theme.Sub("static")
-		err := walkStatic(static, func(p string) error {
-			data, ok := prev[p]
-			if !ok {
-				return fmt.Errorf("static/%s: cached output missing", p)
-			}
-			return target.Put(p, data)
-		})
+		err := walkStatic(static, func(p string) error { return keeper.Keep(p, prev) })
 		if err != nil {
 			return err
 		}
@@ -274,8 +271,8 @@ func (b *builder) copyAssets(s *site.Site, funnel *publish.Funnel, target publis
 		return err
 	}
 	for _, ph := range s.Photos {
-		if data, ok := prev[ph.Path]; ok && reuse {
-			if err := target.Put(ph.Path, data); err != nil {
+		if reuse && prev.Has(ph.Path) {
+			if err := keeper.Keep(ph.Path, prev); err != nil {
 				return err
 			}
 			continue

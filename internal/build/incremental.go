@@ -16,7 +16,7 @@ import (
 type Incremental struct {
 	mu    sync.Mutex
 	b     *builder
-	files map[string][]byte // the last successful build
+	files *publish.Files // the last successful build
 	// unsettled are the paths changed since the last successful build: a
 	// failed build may have read some of them (or none), so the next build
 	// reads them all again rather than trusting what the failure left.
@@ -34,9 +34,9 @@ func NewIncremental(fsys fs.FS, opts Options) *Incremental {
 // Build builds the site again. changed lists the site-relative slash paths
 // ("content/talents/a.en.md", "layouts/base.html", "site.yaml") changed since
 // the last call; nil means unknown, and everything is rebuilt. The returned
-// map is the whole site and must not be modified. On error, the previous
-// build stays the base of the next one.
-func (inc *Incremental) Build(changed []string) (map[string][]byte, *Result, error) {
+// Files are the whole site, in memory or, with Options.Store, in the store's
+// folder. On error, the previous build stays the base of the next one.
+func (inc *Incremental) Build(changed []string) (*publish.Files, *Result, error) {
 	inc.mu.Lock()
 	defer inc.mu.Unlock()
 	inc.unsettled = append(inc.unsettled, changed...)
@@ -48,12 +48,28 @@ func (inc *Incremental) Build(changed []string) (map[string][]byte, *Result, err
 	} else {
 		changed = slices.Clone(inc.unsettled)
 	}
-	mem := publish.NewMem()
-	res, err := inc.b.build(mem, inc.files, changed)
+	var target interface {
+		publish.Keeper
+		Files() *publish.Files
+	}
+	if store := inc.b.opts.Store; store != nil {
+		target = store.Build()
+	} else {
+		target = publish.NewMem()
+	}
+	res, err := inc.b.build(target, inc.files, changed)
 	if err != nil {
 		return nil, nil, err
 	}
-	inc.files = mem.Files()
+	prev := inc.files
+	inc.files = target.Files()
 	inc.unsettled, inc.all = nil, false
+	if store := inc.b.opts.Store; store != nil {
+		// The build before stays readable: a request may have looked it up
+		// just before the new one is served.
+		if err := store.Collect(inc.files, prev); err != nil {
+			res.Warnings = append(res.Warnings, "cleaning the preview's folder: "+err.Error())
+		}
+	}
 	return inc.files, res, nil
 }

@@ -21,11 +21,15 @@ func fullBuild(t *testing.T, dir string) map[string][]byte {
 	if _, err := build.Into(os.DirFS(dir), mem, build.Options{Now: now}); err != nil {
 		t.Fatalf("full build: %v", err)
 	}
-	return mem.Files()
+	return mem.Map()
 }
 
-func sameFiles(t *testing.T, step string, got, want map[string][]byte) {
+func sameFiles(t *testing.T, step string, files *publish.Files, want map[string][]byte) {
 	t.Helper()
+	got, err := files.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
 	var diffs []string
 	for p, w := range want {
 		if g, ok := got[p]; !ok {
@@ -140,8 +144,15 @@ func (e *editor) edit(i int) (string, []string) {
 }
 
 func TestIncrementalEqualsFullBuildAfterRandomEdits(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testIncrementalAfterRandomEdits(t, nil) })
+	// The preview keeps its files in a folder: the same, and the folder
+	// holds no more than the last two builds.
+	t.Run("store", func(t *testing.T) { testIncrementalAfterRandomEdits(t, publish.NewStore(t.TempDir())) })
+}
+
+func testIncrementalAfterRandomEdits(t *testing.T, store *publish.Store) {
 	dir := writeSite(t, siteFiles)
-	inc := build.NewIncremental(os.DirFS(dir), build.Options{Now: now})
+	inc := build.NewIncremental(os.DirFS(dir), build.Options{Now: now, Store: store})
 	got, _, err := inc.Build(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -159,8 +170,22 @@ func TestIncrementalEqualsFullBuildAfterRandomEdits(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		sameFiles(t, fmt.Sprintf("step %d (%s)", i, step), got, mem.Files())
+		sameFiles(t, fmt.Sprintf("step %d (%s)", i, step), got, mem.Map())
+		if store != nil {
+			if n := storedFiles(t, store); n > 2*got.Len() {
+				t.Fatalf("step %d: the store holds %d files for builds of %d", i, n, got.Len())
+			}
+		}
 	}
+}
+
+// storedFiles counts the files in a store's folder.
+func storedFiles(t *testing.T, store *publish.Store) int {
+	entries, err := os.ReadDir(store.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(entries)
 }
 
 func TestIncrementalRendersOnlyWhatChanged(t *testing.T) {
@@ -170,9 +195,9 @@ func TestIncrementalRendersOnlyWhatChanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := map[string][]byte{}
-	for k, v := range before {
-		first[k] = v
+	first, err := before.ReadAll()
+	if err != nil {
+		t.Fatal(err)
 	}
 	f := "content/talents/alias.en.md"
 	text, _ := os.ReadFile(filepath.Join(dir, f))
@@ -188,7 +213,11 @@ func TestIncrementalRendersOnlyWhatChanged(t *testing.T) {
 		t.Errorf("a body edit rendered %d of %d files again", rendered, res.Files)
 	}
 	var changed []string
-	for p, data := range after {
+	files, err := after.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range files {
 		if !bytes.Equal(first[p], data) {
 			changed = append(changed, p)
 		}

@@ -25,7 +25,7 @@ func TestPagesFromMinifiedTemplatesAreMinified(t *testing.T) {
 		if _, err := build.Into(site, mem, opts); err != nil {
 			t.Fatal(err)
 		}
-		return mem.Files()
+		return mem.Map()
 	}
 	fast, asWritten := files(build.Options{}), files(build.Options{NoMinify: true})
 	var pages, fastSize, wholeSize int

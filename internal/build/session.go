@@ -2,6 +2,8 @@ package build
 
 import (
 	"os"
+
+	"kakehashi/internal/publish"
 	"sync"
 	"time"
 )
@@ -25,8 +27,8 @@ type Session struct {
 
 // Snapshot is one complete build held in memory. Never modified after it is returned.
 type Snapshot struct {
-	// Files maps output paths ("en/talents/x/index.html") to their bytes.
-	Files  map[string][]byte
+	// Files are the output files by path ("en/talents/x/index.html").
+	Files  *publish.Files
 	Result *Result
 }
 

@@ -42,12 +42,13 @@ func sessionSame(t *testing.T, dir string, snap *build.Snapshot) {
 	if _, err := build.Into(os.DirFS(dir), mem, sessionOptions); err != nil {
 		t.Fatalf("full build: %v", err)
 	}
-	want := mem.Files()
-	if len(want) != len(snap.Files) {
-		t.Fatalf("session has %d files, a full build %d", len(snap.Files), len(want))
+	want := mem.Map()
+	got := readSnapshot(t, snap)
+	if len(want) != len(got) {
+		t.Fatalf("session has %d files, a full build %d", len(got), len(want))
 	}
 	for p, w := range want {
-		if !bytes.Equal(snap.Files[p], w) {
+		if !bytes.Equal(got[p], w) {
 			t.Fatalf("%s differs from a full build", p)
 		}
 	}
@@ -99,15 +100,33 @@ func TestSessionKeepsFailingUntilFixed(t *testing.T) {
 	sessionSame(t, dir, snap)
 }
 
+func readSnapshot(t *testing.T, snap *build.Snapshot) map[string][]byte {
+	t.Helper()
+	files, err := snap.Files.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 func TestSessionSnapshotsAreImmutable(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testSnapshotsAreImmutable(t, sessionOptions) })
+	t.Run("store", func(t *testing.T) {
+		opts := sessionOptions
+		opts.Store = publish.NewStore(t.TempDir())
+		testSnapshotsAreImmutable(t, opts)
+	})
+}
+
+func testSnapshotsAreImmutable(t *testing.T, opts build.Options) {
 	dir := sessionSite(t)
-	s := build.NewSession(dir, sessionOptions)
+	s := build.NewSession(dir, opts)
 	first, err := s.Rebuild(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	copyOf := map[string][]byte{}
-	for p, d := range first.Files {
+	for p, d := range readSnapshot(t, first) {
 		copyOf[p] = bytes.Clone(d)
 	}
 	const a = "content/talents/amina-k.en.md"
@@ -116,11 +135,14 @@ func TestSessionSnapshotsAreImmutable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Equal(second.Files["en/talents/amina-k/index.html"], first.Files["en/talents/amina-k/index.html"]) {
+	page := "en/talents/amina-k/index.html"
+	if bytes.Equal(readSnapshot(t, second)[page], readSnapshot(t, first)[page]) {
 		t.Fatal("the edit did not change the page")
 	}
+	sessionSame(t, dir, second)
+	firstNow := readSnapshot(t, first)
 	for p, d := range copyOf {
-		if !bytes.Equal(first.Files[p], d) {
+		if !bytes.Equal(firstNow[p], d) {
 			t.Errorf("%s of the first snapshot changed after the second rebuild", p)
 		}
 	}

@@ -1,32 +1,46 @@
 package publish
 
-import (
-	"sort"
-	"sync"
-)
+import "sync"
 
-// Mem is a Target that keeps files in memory (the preview server serves from it).
+// Mem is a Target that keeps files in memory.
 type Mem struct {
 	mu    sync.Mutex
-	files map[string][]byte
+	files map[string]object
 }
 
 // NewMem returns an empty in-memory Target.
-func NewMem() *Mem { return &Mem{files: map[string][]byte{}} }
+func NewMem() *Mem { return &Mem{files: map[string]object{}} }
 
 // Put stores one file.
 func (m *Mem) Put(rel string, data []byte) error {
 	m.mu.Lock()
-	m.files[rel] = data
+	m.files[rel] = object{data: data, size: len(data)}
 	m.mu.Unlock()
 	return nil
 }
 
-// Files returns the stored files; the map must not be modified.
-func (m *Mem) Files() map[string][]byte {
+// Keep takes the file at rel from an earlier build.
+func (m *Mem) Keep(rel string, from *Files) error {
+	if from.dir != "" {
+		data, ok, err := from.Get(rel)
+		if err == nil && !ok {
+			err = keep(map[string]object{}, rel, from)
+		}
+		if err != nil {
+			return err
+		}
+		return m.Put(rel, data)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.files
+	return keep(m.files, rel, from)
+}
+
+// Files returns the stored files. Put no more files after calling it.
+func (m *Mem) Files() *Files {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return &Files{m: m.files}
 }
 
 // Paths lists the stored paths, sorted.
@@ -36,12 +50,13 @@ func (m *Mem) Paths() []string {
 	return sortedKeys(m.files)
 }
 
-// sortedKeys lists a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// Map returns the stored files as a map from path to bytes.
+func (m *Mem) Map() map[string][]byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string][]byte, len(m.files))
+	for rel, o := range m.files {
+		out[rel] = o.data
 	}
-	sort.Strings(out)
 	return out
 }

@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"kakehashi/internal/publish"
 )
 
 // cleanPath returns the request's path if it is a plain path inside the site:
 // no ".." or "." segment (also not percent-encoded), no NUL, no backslash, no
-// encoded slash. There is no disk behind the server, so this is defence in
-// depth; a request that needs cleaning is refused rather than guessed at.
+// encoded slash. No request path reaches the disk (a snapshot's files are
+// looked up by name), so this is defence in depth; a request that needs cleaning is refused rather than guessed at.
 func cleanPath(r *http.Request) (string, bool) {
 	raw := strings.ToLower(r.URL.EscapedPath())
 	for _, bad := range []string{"%2e", "%2f", "%5c", "%00"} {
@@ -36,15 +38,15 @@ func cleanPath(r *http.Request) (string, bool) {
 // lookup maps a clean URL path to a file of the snapshot: "/" and folders to
 // their index.html. redirect says the path names a folder without its
 // trailing slash (the page's relative links need the slash).
-func lookup(files map[string][]byte, p string) (rel string, redirect bool) {
+func lookup(files *publish.Files, p string) (rel string, redirect bool) {
 	rel = strings.TrimPrefix(p, "/")
 	if rel == "" || strings.HasSuffix(rel, "/") {
 		return rel + "index.html", false
 	}
-	if _, ok := files[rel]; ok {
+	if files.Has(rel) {
 		return rel, false
 	}
-	if _, ok := files[rel+"/index.html"]; ok {
+	if files.Has(rel + "/index.html") {
 		return rel, true
 	}
 	return rel, false

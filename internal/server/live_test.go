@@ -149,7 +149,11 @@ func (l *live) wait(paths ...string) error {
 // served returns the files being served.
 func (l *live) served() map[string][]byte {
 	snap, _ := l.srv.Snapshot()
-	return snap.Files
+	files, err := snap.Files.ReadAll()
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return files
 }
 
 // fullBuild builds the site folder as it is now from scratch, the way the
@@ -159,7 +163,7 @@ func (l *live) fullBuild() (map[string][]byte, error) {
 	opts.RenderOptions = append(opts.RenderOptions, Inject())
 	mem := publish.NewMem()
 	_, err := build.Into(os.DirFS(l.dir), mem, opts)
-	return mem.Files(), err
+	return mem.Map(), err
 }
 
 // equal reports the first difference between two builds.
@@ -564,7 +568,7 @@ func TestInjectNeverInBuild(t *testing.T) {
 	if _, err := build.Into(os.DirFS(dir), mem, testOptions()); err != nil {
 		t.Fatal(err)
 	}
-	if got := contains(mem.Files(), "__kakehashi"); len(got) > 0 {
+	if got := contains(mem.Map(), "__kakehashi"); len(got) > 0 {
 		t.Errorf("a build without the preview option has the live script in %v", got)
 	}
 	opts := testOptions()
@@ -573,7 +577,7 @@ func TestInjectNeverInBuild(t *testing.T) {
 	if _, err := build.Into(os.DirFS(dir), mem, opts); err != nil {
 		t.Fatal(err)
 	}
-	for p, data := range mem.Files() {
+	for p, data := range mem.Map() {
 		if strings.HasSuffix(p, ".html") && !bytes.Contains(data, []byte(scriptTag)) {
 			t.Errorf("preview page %s has no live script", p)
 		}

@@ -1,12 +1,12 @@
 // Package server is the preview server: it serves the newest good build of a
-// site from memory, tells open pages over Server-Sent Events when a new build
-// has been swapped in, and shows the last build error over every page while it
-// keeps serving the last good build. It never reads the disk: a snapshot is
-// the whole site, so no request can reach a file outside it.
+// site, tells open pages over Server-Sent Events when a new build has been
+// swapped in, and shows the last build error over every page while it keeps
+// serving the last good build. A request path is only ever looked up among
+// the snapshot's files (kept in memory or in the build's private folder under
+// names of their own), so no request can reach a file outside it.
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
+	"kakehashi/internal/publish"
 )
 
 // Server serves one site. The zero value is not usable: call New.
@@ -100,17 +101,16 @@ func (s *Server) Snapshot() (*build.Snapshot, string) {
 func (s *Server) Problems() []Problem { return s.state.Load().problems }
 
 // onlyCSSDiffers reports whether two builds differ, and only in .css files.
-func onlyCSSDiffers(a, b map[string][]byte) bool {
-	if len(a) != len(b) {
+func onlyCSSDiffers(a, b *publish.Files) bool {
+	if a.Len() != b.Len() {
 		return false
 	}
 	css := false
-	for p, x := range a {
-		y, ok := b[p]
-		if !ok {
+	for _, p := range a.Paths() {
+		if !b.Has(p) {
 			return false
 		}
-		if same(x, y) {
+		if a.Same(b, p) {
 			continue
 		}
 		if !strings.HasSuffix(p, ".css") {
@@ -119,16 +119,6 @@ func onlyCSSDiffers(a, b map[string][]byte) bool {
 		css = true
 	}
 	return css
-}
-
-func same(x, y []byte) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	if len(x) == 0 || &x[0] == &y[0] {
-		return true
-	}
-	return bytes.Equal(x, y)
 }
 
 // ServeHTTP serves the current snapshot and the live-reload endpoints.
@@ -166,14 +156,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := http.StatusOK
-	data, found := st.snap.Files[rel]
-	if !found {
+	data, found, err := st.snap.Files.Get(rel)
+	if !found && err == nil {
 		status = http.StatusNotFound
-		if data, found = st.snap.Files["404.html"]; found {
+		if data, found, err = st.snap.Files.Get("404.html"); found {
 			rel = "404.html"
-		} else {
+		} else if err == nil {
 			rel, data = "404.txt", []byte("404 page not found\n")
 		}
+	}
+	if err != nil {
+		http.Error(w, "the preview could not read its copy of this file; reload the page", http.StatusInternalServerError)
+		return
 	}
 	ctype := contentType(rel, data)
 	if strings.HasPrefix(ctype, "text/html") {

@@ -3,12 +3,16 @@ package server
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,11 +20,30 @@ import (
 
 	"kakehashi/internal/build"
 	"kakehashi/internal/fileerr"
+	"kakehashi/internal/publish"
 )
 
 // fixture is a snapshot with one file of each sort the server must type.
-func fixture() *build.Snapshot {
-	return &build.Snapshot{Files: map[string][]byte{
+func fixture() *build.Snapshot { return snapshotOf(fixtureFiles()) }
+
+func snapshotOf(files map[string][]byte) *build.Snapshot {
+	return &build.Snapshot{Files: publish.FilesOf(files)}
+}
+
+// storedSnapshot keeps files the way the preview does: in a private folder.
+func storedSnapshot(t *testing.T, store *publish.Store, files map[string][]byte) *build.Snapshot {
+	t.Helper()
+	b := store.Build()
+	for rel, data := range files {
+		if err := b.Put(rel, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &build.Snapshot{Files: b.Files()}
+}
+
+func fixtureFiles() map[string][]byte {
+	return map[string][]byte{
 		"index.html":                   []byte("<!doctype html><html><body><p>root</p></body></html>"),
 		"404.html":                     []byte("<!doctype html><html><body><h1>not here</h1></body></html>"),
 		"en/index.html":                []byte("<!doctype html><html><body><p>home</p><script src=\"/__kakehashi/live.js\" defer></script></body></html>"),
@@ -39,7 +62,7 @@ func fixture() *build.Snapshot {
 		"files/unknown.zzz":            []byte("\x00\x01binary"),
 		"en/talents/a/folder.html/x":   []byte("odd"),
 		"en/no-slash-needed/page.html": []byte("<html><body>p</body></html>"),
-	}}
+	}
 }
 
 func newServer(t *testing.T, snap *build.Snapshot) (*Server, *httptest.Server) {
@@ -66,7 +89,14 @@ func get(t *testing.T, url string) (*http.Response, string) {
 }
 
 func TestServeFiles(t *testing.T) {
-	_, ts := newServer(t, fixture())
+	t.Run("memory", func(t *testing.T) { testServeFiles(t, fixture()) })
+	t.Run("store", func(t *testing.T) {
+		testServeFiles(t, storedSnapshot(t, publish.NewStore(t.TempDir()), fixtureFiles()))
+	})
+}
+
+func testServeFiles(t *testing.T, snap *build.Snapshot) {
+	_, ts := newServer(t, snap)
 	tests := []struct {
 		path     string
 		status   int
@@ -119,9 +149,9 @@ func TestServeFiles(t *testing.T) {
 }
 
 func TestNotFoundWithoutSite404(t *testing.T) {
-	snap := fixture()
-	delete(snap.Files, "404.html")
-	_, ts := newServer(t, snap)
+	files := fixtureFiles()
+	delete(files, "404.html")
+	_, ts := newServer(t, snapshotOf(files))
 	resp, body := get(t, ts.URL+"/missing")
 	if resp.StatusCode != 404 || !strings.Contains(body, "404") {
 		t.Errorf("status %d body %q, want a plain 404", resp.StatusCode, body)
@@ -151,9 +181,21 @@ func TestMethods(t *testing.T) {
 
 // TestPathSafety sends raw request lines: an HTTP client would clean some of them.
 func TestPathSafety(t *testing.T) {
-	snap := fixture()
+	files := fixtureFiles()
 	// A file named like a traversal target must not be reachable through one.
-	snap.Files["etc/passwd"] = []byte("reachable only by its own name")
+	files["etc/passwd"] = []byte("reachable only by its own name")
+	t.Run("memory", func(t *testing.T) { testPathSafety(t, snapshotOf(files)) })
+	t.Run("store", func(t *testing.T) {
+		dir := t.TempDir()
+		// Next to the store's folder, where a path escaping it would land.
+		if err := os.WriteFile(filepath.Join(filepath.Dir(dir), "secret.txt"), []byte("outside"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		testPathSafety(t, storedSnapshot(t, publish.NewStore(dir), files))
+	})
+}
+
+func testPathSafety(t *testing.T, snap *build.Snapshot) {
 	_, ts := newServer(t, snap)
 	addr := strings.TrimPrefix(ts.URL, "http://")
 	for _, target := range []string{
@@ -183,6 +225,24 @@ func TestPathSafety(t *testing.T) {
 	if status, body := rawGet(t, addr, "/etc/passwd"); status != 200 || !strings.Contains(body, "reachable") {
 		t.Errorf("GET /etc/passwd (a site file): status %d", status)
 	}
+	// Neither the files next to a store's folder nor the stored files under
+	// their own names are the site.
+	for _, target := range append([]string{"/secret.txt"}, storedNames(t, snap)...) {
+		if status, body := rawGet(t, addr, target); status != http.StatusNotFound || strings.Contains(body, "outside") {
+			t.Errorf("GET %s: status %d, want the site's 404", target, status)
+		}
+	}
+}
+
+// storedNames are the names of the files in a snapshot's private folder, as request paths.
+func storedNames(t *testing.T, snap *build.Snapshot) []string {
+	data, ok, err := snap.Files.Get("index.html")
+	if !ok || err != nil {
+		t.Fatalf("index.html: %v", err)
+	}
+	sum := sha256.Sum256(data)
+	name := hex.EncodeToString(sum[:16])
+	return []string{"/" + name, "/" + name + "/"}
 }
 
 func rawGet(t *testing.T, addr, target string) (int, string) {
@@ -338,8 +398,9 @@ func TestEvents(t *testing.T) {
 	ev.none(50 * time.Millisecond)
 
 	// A content change reloads.
-	next := fixture()
-	next.Files["en/index.html"] = []byte("<html><body>changed</body></html>")
+	changed := fixtureFiles()
+	changed["en/index.html"] = []byte("<html><body>changed</body></html>")
+	next := snapshotOf(changed)
 	s.Swap(next)
 	_, v2 := s.Snapshot()
 	if name, data := ev.next(); name != "reload" || data != v2 {
@@ -358,10 +419,10 @@ func TestEvents(t *testing.T) {
 	}
 
 	// Only a stylesheet changed: swap styles, no reload.
-	css := fixture()
-	css.Files["en/index.html"] = next.Files["en/index.html"]
-	css.Files["theme/kakehashi.css"] = []byte("body{color:blue}")
-	s.Swap(css)
+	styled := fixtureFiles()
+	styled["en/index.html"] = changed["en/index.html"]
+	styled["theme/kakehashi.css"] = []byte("body{color:blue}")
+	s.Swap(snapshotOf(styled))
 	_, v4 := s.Snapshot()
 	if name, data := ev.next(); name != "css" || data != v4 {
 		t.Errorf("after a CSS-only change: %s %s, want css %s", name, data, v4)

@@ -411,7 +411,7 @@ func TestScanMemoryOutput(t *testing.T) {
 	}
 	out := fstest.MapFS{}
 	expected := map[string]bool{}
-	for p, data := range mem.Files() {
+	for p, data := range mem.Map() {
 		out[p] = &fstest.MapFile{Data: data}
 		expected[p] = true
 	}

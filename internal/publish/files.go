@@ -1,0 +1,127 @@
+package publish
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Files are the files of one finished build, by output path: read-only once
+// made, so that a server can keep serving them while the next build runs.
+// Their bytes are held in memory (Mem) or in a private folder (Store).
+type Files struct {
+	dir string // the Store's folder; "" when the bytes are in memory
+	m   map[string]object
+}
+
+// object is one file's bytes: in memory, or in dir under the name of their hash.
+type object struct {
+	data []byte
+	sum  sum
+	size int
+}
+
+// sum names stored bytes: their SHA-256, cut to 128 bits.
+type sum [16]byte
+
+// FilesOf makes Files of bytes in memory (tests, and small fixed sites).
+func FilesOf(m map[string][]byte) *Files {
+	f := &Files{m: make(map[string]object, len(m))}
+	for rel, data := range m {
+		f.m[rel] = object{data: data, size: len(data)}
+	}
+	return f
+}
+
+// Len is the number of files.
+func (f *Files) Len() int { return len(f.m) }
+
+// Has reports whether there is a file at rel.
+func (f *Files) Has(rel string) bool {
+	_, ok := f.m[rel]
+	return ok
+}
+
+// Get returns the bytes of the file at rel. ok is false when there is no
+// such file; err reports a stored file that could not be read.
+func (f *Files) Get(rel string) (data []byte, ok bool, err error) {
+	o, ok := f.m[rel]
+	if !ok {
+		return nil, false, nil
+	}
+	if f.dir == "" {
+		return o.data, true, nil
+	}
+	// Only names this build stored are ever opened: no request path reaches
+	// the folder.
+	data, err = os.ReadFile(filepath.Join(f.dir, o.sum.name()))
+	if err == nil && len(data) != o.size {
+		err = fmt.Errorf("stored file %s has %d bytes, want %d", rel, len(data), o.size)
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	return data, true, nil
+}
+
+// Paths lists the paths, sorted.
+func (f *Files) Paths() []string { return sortedKeys(f.m) }
+
+// Same reports whether f and g both have a file at rel with the same bytes.
+func (f *Files) Same(g *Files, rel string) bool {
+	a, ok1 := f.m[rel]
+	b, ok2 := g.m[rel]
+	switch {
+	case !ok1 || !ok2 || a.size != b.size:
+		return false
+	case f.dir != "" && g.dir != "":
+		return a.sum == b.sum
+	case f.dir == "" && g.dir == "":
+		return len(a.data) == 0 || &a.data[0] == &b.data[0] || bytes.Equal(a.data, b.data)
+	}
+	x, _, err1 := f.Get(rel)
+	y, _, err2 := g.Get(rel)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// ReadAll returns every file's bytes (tests compare whole builds with it).
+func (f *Files) ReadAll() (map[string][]byte, error) {
+	out := make(map[string][]byte, len(f.m))
+	for rel := range f.m {
+		data, _, err := f.Get(rel)
+		if err != nil {
+			return nil, err
+		}
+		out[rel] = data
+	}
+	return out, nil
+}
+
+// A Keeper is a Target that can take a file of an earlier build as it is,
+// without its bytes passing through again.
+type Keeper interface {
+	Target
+	Keep(rel string, from *Files) error
+}
+
+// keep copies rel's entry from one Files into a map of entries.
+func keep(m map[string]object, rel string, from *Files) error {
+	o, ok := from.m[rel]
+	if !ok {
+		return fmt.Errorf("%s: kept file missing from the last build", rel)
+	}
+	m[rel] = o
+	return nil
+}
+
+// sortedKeys lists a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

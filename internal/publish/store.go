@@ -1,0 +1,143 @@
+package publish
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Store keeps the files of successive builds in a private folder, each
+// under the hash of its bytes, so that the bytes of a site being served
+// stay out of the process's memory. A build writes only bytes the folder
+// does not hold yet (one edit writes a file or two), and never overwrites
+// the files of a build still being served: a new build's files become
+// visible all at once, when its Files are handed out.
+type Store struct {
+	dir     string
+	mu      sync.Mutex
+	present map[sum]bool
+}
+
+// NewStore keeps files in dir, an empty folder only this process uses (see
+// os.MkdirTemp).
+func NewStore(dir string) *Store {
+	return &Store{dir: dir, present: map[sum]bool{}}
+}
+
+// Dir is the store's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Build starts the Target of one build.
+func (s *Store) Build() *StoreBuild {
+	return &StoreBuild{s: s, m: map[string]object{}}
+}
+
+// Collect removes every stored file that none of live uses (the build being
+// served and the one before it, which a request begun just before a swap
+// may still read).
+func (s *Store) Collect(live ...*Files) error {
+	used := map[sum]bool{}
+	for _, f := range live {
+		if f == nil {
+			continue
+		}
+		for _, o := range f.m {
+			used[o.sum] = true
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for k := range s.present {
+		if used[k] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(s.dir, k.name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		delete(s.present, k)
+	}
+	return errors.Join(errs...)
+}
+
+// StoreBuild is the Target of one build into a Store; safe for concurrent use.
+type StoreBuild struct {
+	s  *Store
+	mu sync.Mutex
+	m  map[string]object
+}
+
+// Put stores one file.
+func (b *StoreBuild) Put(rel string, data []byte) error {
+	full := sha256.Sum256(data)
+	var k sum
+	copy(k[:], full[:])
+	if err := b.s.write(k, data); err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	b.mu.Lock()
+	b.m[rel] = object{sum: k, size: len(data)}
+	b.mu.Unlock()
+	return nil
+}
+
+// Keep takes the file at rel from an earlier build.
+func (b *StoreBuild) Keep(rel string, from *Files) error {
+	if from.dir != b.s.dir {
+		data, ok, err := from.Get(rel)
+		if err == nil && !ok {
+			err = fmt.Errorf("%s: kept file missing from the last build", rel)
+		}
+		if err != nil {
+			return err
+		}
+		return b.Put(rel, data)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return keep(b.m, rel, from)
+}
+
+// Files returns the build's files. Put no more files after calling it.
+func (b *StoreBuild) Files() *Files {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return &Files{dir: b.s.dir, m: b.m}
+}
+
+// write stores data under k unless the folder holds it already. The bytes
+// go to a temporary name first, so that a name always holds all its bytes.
+func (s *Store) write(k sum, data []byte) error {
+	s.mu.Lock()
+	have := s.present[k]
+	s.mu.Unlock()
+	if have {
+		return nil
+	}
+	f, err := os.CreateTemp(s.dir, ".part-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(s.dir, k.name()))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	s.mu.Lock()
+	s.present[k] = true
+	s.mu.Unlock()
+	return nil
+}
+
+func (k sum) name() string { return hex.EncodeToString(k[:]) }
