@@ -27,9 +27,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	drafts := fs.Bool("drafts", false, "show drafts, with a DRAFT / 下書き banner")
 	unconsented := fs.Bool("unconsented", false, "show items without publication consent, watermarked and noindex (loopback only)")
 	poll := fs.Bool("poll", false, "poll for changes instead of waiting for file events (network and VM-shared folders)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole session to this file when it stops")
+	memProfile := fs.String("memprofile", "", "write a heap profile to this file when the session stops")
 	if code, done := parse(fs, args, stderr); done {
 		return code
 	}
+	stop, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "kakehashi serve: %v\n", err)
+		return 2
+	}
+	defer stop()
 	// A preview holds a whole site in memory for hours: collect at Go's usual
 	// pace (main raises GOGC for one-off builds, which would let the heap grow
 	// to five times the site). No memory limit: the site is most of the heap,

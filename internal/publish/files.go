@@ -86,6 +86,23 @@ func (f *Files) Same(g *Files, rel string) bool {
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }
 
+// Diff lists the paths that one of f and g has and the other has not, or
+// that hold other bytes, in no particular order.
+func (f *Files) Diff(g *Files) []string {
+	var out []string
+	for rel := range f.m {
+		if !g.Has(rel) || !f.Same(g, rel) {
+			out = append(out, rel)
+		}
+	}
+	for rel := range g.m {
+		if !f.Has(rel) {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
 // ReadAll returns every file's bytes (tests compare whole builds with it).
 func (f *Files) ReadAll() (map[string][]byte, error) {
 	out := make(map[string][]byte, len(f.m))

@@ -102,23 +102,13 @@ func (s *Server) Problems() []Problem { return s.state.Load().problems }
 
 // onlyCSSDiffers reports whether two builds differ, and only in .css files.
 func onlyCSSDiffers(a, b *publish.Files) bool {
-	if a.Len() != b.Len() {
-		return false
-	}
-	css := false
-	for _, p := range a.Paths() {
-		if !b.Has(p) {
-			return false
-		}
-		if a.Same(b, p) {
-			continue
-		}
+	diff := a.Diff(b)
+	for _, p := range diff {
 		if !strings.HasSuffix(p, ".css") {
 			return false
 		}
-		css = true
 	}
-	return css
+	return len(diff) > 0
 }
 
 // ServeHTTP serves the current snapshot and the live-reload endpoints.

@@ -1,0 +1,124 @@
+package publish
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestStoreKeepsBuildsApart(t *testing.T) {
+	dir := t.TempDir()
+	s := NewStore(dir)
+	b1 := s.Build()
+	for rel, data := range map[string]string{"a.html": "same", "b.html": "same", "c.css": "one"} {
+		if err := b1.Put(rel, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := b1.Files()
+	if n := count(t, dir); n != 2 {
+		t.Errorf("three files with two contents: %d stored, want 2", n)
+	}
+
+	b2 := s.Build()
+	if err := b2.Keep("a.html", first); err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Put("c.css", []byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Put("d.html", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	second := b2.Files()
+	if err := b2.Keep("missing.html", first); err == nil {
+		t.Error("kept a file the last build does not have")
+	}
+
+	// The first build reads as it was, though the second changed c.css.
+	if data, ok, err := first.Get("c.css"); !ok || err != nil || string(data) != "one" {
+		t.Errorf("first build's c.css = %q, %v, %v", data, ok, err)
+	}
+	if data, ok, err := second.Get("c.css"); !ok || err != nil || string(data) != "two" {
+		t.Errorf("second build's c.css = %q, %v, %v", data, ok, err)
+	}
+	if _, ok, err := second.Get("b.html"); ok || err != nil {
+		t.Errorf("second build has b.html: %v %v", ok, err)
+	}
+	diff := first.Diff(second)
+	slices.Sort(diff)
+	if !slices.Equal(diff, []string{"b.html", "c.css", "d.html"}) {
+		t.Errorf("Diff = %v", diff)
+	}
+	if !first.Same(second, "a.html") || first.Same(second, "c.css") {
+		t.Error("Same is wrong")
+	}
+
+	// Collecting for both keeps everything; for the second alone drops
+	// what only the first used ("one").
+	if err := s.Collect(second, first); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, dir); n != 4 {
+		t.Errorf("after collecting for both builds: %d stored, want 4", n)
+	}
+	if err := s.Collect(second); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, dir); n != 3 {
+		t.Errorf("after collecting for the second build: %d stored, want 3", n)
+	}
+	if _, _, err := first.Get("c.css"); err == nil {
+		t.Error("a collected file still reads")
+	}
+	// Bytes collected and then stored again are written again.
+	b3 := s.Build()
+	if err := b3.Put("c.css", []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if data, _, err := b3.Files().Get("c.css"); err != nil || string(data) != "one" {
+		t.Errorf("stored again: %q %v", data, err)
+	}
+}
+
+func TestStoredFileOfTheWrongSizeIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	s := NewStore(dir)
+	b := s.Build()
+	if err := b.Put("a.html", []byte("twelve bytes")); err != nil {
+		t.Fatal(err)
+	}
+	files := b.Files()
+	entries, _ := os.ReadDir(dir)
+	if err := os.WriteFile(filepath.Join(dir, entries[0].Name()), []byte("short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := files.Get("a.html"); !ok || err == nil {
+		t.Errorf("a truncated stored file read without error (ok %v)", ok)
+	}
+}
+
+func TestMemKeepsFromAStore(t *testing.T) {
+	s := NewStore(t.TempDir())
+	b := s.Build()
+	if err := b.Put("a.html", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMem()
+	if err := m.Keep("a.html", b.Files()); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(m.Map()["a.html"]); got != "x" {
+		t.Errorf("kept %q", got)
+	}
+}
+
+func count(t *testing.T, dir string) int {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(entries)
+}
