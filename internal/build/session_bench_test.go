@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
+	"kakehashi/internal/publish"
 )
 
 // BenchmarkSessionRebuild measures one preview rebuild after one talent file
@@ -40,6 +41,13 @@ func BenchmarkSessionRebuild(b *testing.B) {
 	}
 	opts := build.Options{Now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), BaseURL: "http://127.0.0.1:1313/"}
 	opts.Unconsented = os.Getenv("KAKEHASHI_BENCH_UNCONSENTED") != ""
+	// As kakehashi serve does: the files in a private folder.
+	store, err := os.MkdirTemp("", "kakehashi-bench-store-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(store) })
+	opts.Store = publish.NewStore(store)
 	s := build.NewSession(site, opts)
 	start := time.Now()
 	if _, err := s.Rebuild(nil); err != nil {

@@ -116,18 +116,9 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 		}
 		bd, ok := c.body(p)
 		if !ok {
-			res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Aliases: r.cfg.Aliases, Links: s})
+			res, err := r.convert(p, s)
 			if err != nil {
-				var ne *markdown.NestingError
-				if errors.As(err, &ne) {
-					return fileerr.Errorf(p.Source.Path, p.Source.BodyLine+ne.Line-1, "lists or block quotes are nested more than %d levels deep: flatten them", markdown.MaxNesting)
-				}
-				return fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "markdown: %v", err)
-			}
-			if r.minify {
-				if res.HTML, err = minifier.HTML(res.HTML); err != nil {
-					return fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "minify: %v", err)
-				}
+				return err
 			}
 			bd = body{html: template.HTML(res.HTML), summary: res.Summary, minutes: ReadingMinutes(p.Lang, p.Source.Body)}
 			if p.Source.Meta.Summary != "" {
@@ -142,7 +133,12 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			for _, f := range res.Dropped {
 				bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
 			}
-			c.storeBody(p, bd)
+			// The HTML is not kept: a page is rendered again mostly because
+			// its own source changed, and converting the few others again
+			// costs less than holding every story's HTML all day.
+			kept := bd
+			kept.html = ""
+			c.storeBody(p, kept)
 		}
 		bodies[i] = bd
 		if len(bd.warnings) > 0 {
@@ -241,7 +237,16 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			if unchanged(out, fp.page(p)) {
 				return nil
 			}
-			return r.execute(w, buf, string(p.Kind), out, views.page(p))
+			v := views.page(p)
+			if v.Content == "" && p.Source != nil {
+				// The body came from the Cache, which keeps no HTML.
+				res, err := r.convert(p, s)
+				if err != nil {
+					return err
+				}
+				v.Content = template.HTML(res.HTML)
+			}
+			return r.execute(w, buf, string(p.Kind), out, v)
 		})
 	}
 	err = r.parallel(len(jobs), func(i int, buf *bytes.Buffer) error { return jobs[i](buf) })
@@ -254,6 +259,24 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 	sort.Strings(kept)
 	c.end()
 	return warnings, kept, nil
+}
+
+// convert turns p's Markdown into HTML (minified, when the renderer minifies).
+func (r *Renderer) convert(p *site.Page, s *site.Site) (markdown.Result, error) {
+	res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Aliases: r.cfg.Aliases, Links: s})
+	if err != nil {
+		var ne *markdown.NestingError
+		if errors.As(err, &ne) {
+			return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine+ne.Line-1, "lists or block quotes are nested more than %d levels deep: flatten them", markdown.MaxNesting)
+		}
+		return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "markdown: %v", err)
+	}
+	if r.minify {
+		if res.HTML, err = minifier.HTML(res.HTML); err != nil {
+			return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "minify: %v", err)
+		}
+	}
+	return res, nil
 }
 
 // minifiedWriter takes files that are minified already (publish.Funnel).
