@@ -40,3 +40,24 @@ func contentSize(dir string) int64 {
 	})
 	return n
 }
+
+// A preview keeps the site's sources, page graph and render cache between
+// rebuilds (the built files wait on disk): about four times the content's
+// size (10,000 pages: 35 MB of content, 140 MB live). Collecting at Go's
+// usual pace would let the heap reach twice that; a soft limit a little
+// above what stays live keeps the server small beside an editor and a
+// browser, at the cost of a collection every few saves.
+const (
+	serveMemoryBase      = 64 << 20
+	serveMemoryPerSource = 11 // in halves: 5.5 times the content's size
+)
+
+// limitServeMemory sets GOGC 100 and a soft memory limit for previewing
+// the site in source, unless GOMEMLIMIT or GOGC chose otherwise.
+func limitServeMemory(source string) {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return
+	}
+	debug.SetGCPercent(100)
+	debug.SetMemoryLimit(serveMemoryBase + serveMemoryPerSource*contentSize(filepath.Join(source, "content"))/2)
+}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -38,13 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	defer stop()
-	// A preview holds a whole site in memory for hours: collect at Go's usual
-	// pace (main raises GOGC for one-off builds, which would let the heap grow
-	// to five times the site). No memory limit: the site is most of the heap,
-	// and a limit close to it makes every rebuild mostly garbage collection.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(100)
-	}
+	limitServeMemory(sf.source)
 	var now time.Time
 	if sf.now != "" {
 		t, err := sf.today()

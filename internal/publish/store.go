@@ -38,8 +38,26 @@ func (s *Store) Build() *StoreBuild {
 
 // Collect removes every stored file that none of live uses (the build being
 // served and the one before it, which a request begun just before a swap
-// may still read).
+// may still read). It does the work only once there is some to do: an edit
+// leaves a file or two behind, and a site of thousands of files is not gone
+// through for each.
 func (s *Store) Collect(live ...*Files) error {
+	s.mu.Lock()
+	stored := len(s.present)
+	s.mu.Unlock()
+	need := 0
+	for _, f := range live {
+		if f != nil {
+			need = max(need, len(f.m))
+		}
+	}
+	if stored <= need+need/8+64 {
+		return nil
+	}
+	return s.collect(live)
+}
+
+func (s *Store) collect(live []*Files) error {
 	used := map[sum]bool{}
 	for _, f := range live {
 		if f == nil {

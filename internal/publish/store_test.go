@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -57,13 +58,13 @@ func TestStoreKeepsBuildsApart(t *testing.T) {
 
 	// Collecting for both keeps everything; for the second alone drops
 	// what only the first used ("one").
-	if err := s.Collect(second, first); err != nil {
+	if err := s.collect([]*Files{second, first}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, dir); n != 4 {
 		t.Errorf("after collecting for both builds: %d stored, want 4", n)
 	}
-	if err := s.Collect(second); err != nil {
+	if err := s.collect([]*Files{second}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, dir); n != 3 {
@@ -121,4 +122,31 @@ func count(t *testing.T, dir string) int {
 		t.Fatal(err)
 	}
 	return len(entries)
+}
+
+// Collect leaves a little garbage rather than going through every file after each edit.
+func TestCollectWaitsForGarbage(t *testing.T) {
+	dir := t.TempDir()
+	s := NewStore(dir)
+	var last *Files
+	for i := range 200 {
+		b := s.Build()
+		if err := b.Put("a.html", []byte(fmt.Sprint("version ", i))); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Put("b.html", []byte("same")); err != nil {
+			t.Fatal(err)
+		}
+		files := b.Files()
+		if err := s.Collect(files, last); err != nil {
+			t.Fatal(err)
+		}
+		last = files
+		if n := count(t, dir); n > 2+64+2 {
+			t.Fatalf("after %d builds of 2 files the store holds %d", i+1, n)
+		}
+		if data, _, err := files.Get("a.html"); err != nil || string(data) != fmt.Sprint("version ", i) {
+			t.Fatalf("build %d: %q %v", i, data, err)
+		}
+	}
 }

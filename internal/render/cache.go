@@ -99,10 +99,11 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.links = h.Sum64()
-	c.used = map[*content.Source]bool{}
-	c.seen = map[string]bool{}
-	c.usedCards = map[uint64]bool{}
-	c.usedMemo = map[memoKey]bool{}
+	// The per-call sets keep their room from call to call.
+	c.used = reuse(c.used)
+	c.seen = reuse(c.seen)
+	c.usedCards = reuse(c.usedCards)
+	c.usedMemo = reuse(c.usedMemo)
 	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages))}
 	// Everything the page jobs look up is set here, before they run, so
 	// that they read it without a lock.
@@ -125,6 +126,15 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 		f.navs[li] = h.Sum64()
 	}
 	return f
+}
+
+// reuse empties a set, or makes it.
+func reuse[K comparable](m map[K]bool) map[K]bool {
+	if m == nil {
+		return map[K]bool{}
+	}
+	clear(m)
+	return m
 }
 
 // end forgets sources and outputs that this render did not use.
