@@ -58,6 +58,29 @@ func TestPagesFromMinifiedTemplatesAreMinified(t *testing.T) {
 	}
 }
 
+// TestSearchIndexIsMinified: the search index is written as the index
+// builder makes it, not minified again; it must be what minifying it gives.
+func TestSearchIndexIsMinified(t *testing.T) {
+	mem := publish.NewMem()
+	if _, err := build.Into(os.DirFS("../.."), mem, build.Options{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	files := mem.Map()
+	for _, lang := range []string{"ja", "en"} {
+		index := files[lang+"/search.json"]
+		if len(index) < 100 {
+			t.Fatalf("%s/search.json: %d bytes", lang, len(index))
+		}
+		again, err := minifier.File("application/json", index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again, index) {
+			t.Errorf("%s/search.json is not minified: %d bytes, %d minified", lang, len(index), len(again))
+		}
+	}
+}
+
 // TestTemplateErrorsNameTheLineAsWritten: the theme is executed minified, but
 // an error names the line of the layout as its author wrote it.
 func TestTemplateErrorsNameTheLineAsWritten(t *testing.T) {

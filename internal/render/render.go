@@ -184,6 +184,11 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 			if err != nil {
 				return fmt.Errorf("%s: %w", out, err)
 			}
+			// The index is written compact: minifying it again would change
+			// nothing (TestSearchIndexIsMinified) and cost a pass over it.
+			if mw, ok := w.(minifiedWriter); ok {
+				return mw.WriteMinified(out, index)
+			}
 			return w.Write(out, index)
 		})
 	}
