@@ -1,9 +1,11 @@
 package build
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"kakehashi/internal/imagemeta"
 	"path"
@@ -140,7 +142,10 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 	if b.cache != nil {
 		// Outputs scanned for other needles must be rendered and scanned again.
 		h := fnv.New64a()
-		fmt.Fprintf(h, "%d\x00%s", b.generation, needles)
+		var gen [8]byte
+		binary.LittleEndian.PutUint64(gen[:], b.generation)
+		h.Write(gen[:])
+		io.WriteString(h, needles)
 		b.cache.Epoch = h.Sum64()
 	}
 	funnel := publish.New(target, fopts...)

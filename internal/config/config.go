@@ -37,6 +37,10 @@ type Config struct {
 	Terms map[string]map[string]string `yaml:"terms"`
 	// Aliases are other base URLs of this site (site.yaml's, when --base-url overrides it).
 	Aliases []string `yaml:"-"`
+
+	// basePath is BaseURL's path, worked out when basePathOf was set by
+	// SetBaseURL: every link of every page asks for it.
+	basePath, basePathOf string
 }
 
 // Markup holds Markdown settings.
@@ -61,7 +65,14 @@ func (c *Config) HasLanguage(lang string) bool {
 
 // BasePath is the path part of the base URL, with leading and trailing slash.
 func (c *Config) BasePath() string {
-	u, err := url.Parse(c.BaseURL)
+	if c.basePathOf == c.BaseURL && c.basePath != "" {
+		return c.basePath
+	}
+	return basePath(c.BaseURL)
+}
+
+func basePath(baseURL string) string {
+	u, err := url.Parse(baseURL)
 	if err != nil || u.Path == "" {
 		return "/"
 	}
@@ -154,5 +165,6 @@ func (c *Config) SetBaseURL(raw string) error {
 		u.Path += "/"
 	}
 	c.BaseURL = u.String()
+	c.basePath, c.basePathOf = basePath(c.BaseURL), c.BaseURL
 	return nil
 }

@@ -20,6 +20,7 @@ type Store struct {
 	dir     string
 	mu      sync.Mutex
 	present map[sum]bool
+	last    int // files in the last build handed out
 }
 
 // NewStore keeps files in dir, an empty folder only this process uses (see
@@ -33,7 +34,9 @@ func (s *Store) Dir() string { return s.dir }
 
 // Build starts the Target of one build.
 func (s *Store) Build() *StoreBuild {
-	return &StoreBuild{s: s, m: map[string]object{}}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &StoreBuild{s: s, m: make(map[string]object, s.last)}
 }
 
 // Collect removes every stored file that none of live uses (the build being
@@ -125,6 +128,9 @@ func (b *StoreBuild) Keep(rel string, from *Files) error {
 func (b *StoreBuild) Files() *Files {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.s.mu.Lock()
+	b.s.last = len(b.m)
+	b.s.mu.Unlock()
 	return &Files{dir: b.s.dir, m: b.m}
 }
 

@@ -305,8 +305,7 @@ func (h *hasher) flag(b bool) {
 	}
 }
 
-func (f *fingerprinter) hasher() *hasher {
-	h := &hasher{}
+func (f *fingerprinter) hasher() (h hasher) {
 	h.SetSeed(f.c.seed)
 	h.num(f.c.Epoch)
 	h.num(f.c.links)
@@ -409,7 +408,7 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 		return 0
 	}
 	h := f.hasher()
-	f.pageFields(h, p)
+	f.pageFields(&h, p)
 	for _, t := range p.Translations {
 		h.str(t.Path)
 	}
@@ -431,7 +430,7 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 	for _, c := range listed(p) {
 		h.num(f.card(c, p.Lang))
 	}
-	f.nav(h, p.Lang)
+	f.nav(&h, p.Lang)
 	return h.Sum64()
 }
 
@@ -449,7 +448,7 @@ func (f *fingerprinter) root() uint64 {
 	}
 	h := f.hasher()
 	for _, lang := range f.r.cfg.Languages {
-		f.nav(h, lang)
+		f.nav(&h, lang)
 	}
 	return h.Sum64()
 }
@@ -498,7 +497,7 @@ func (f *fingerprinter) search(lang string) uint64 {
 	h := f.hasher()
 	for _, p := range f.s.Pages {
 		if p.IsItem() && p.Lang == lang {
-			f.pageFields(h, p)
+			f.pageFields(&h, p)
 		}
 	}
 	return h.Sum64()
