@@ -26,6 +26,7 @@ type Match struct {
 type config struct {
 	minRunes int
 	mode     mode
+	memo     *Memo
 }
 
 // Option configures a Scanner.
@@ -67,6 +68,7 @@ type compiled struct {
 	pats     []pattern
 	ac       automaton
 	maxKey   int
+	fp       [2]uint64 // fingerprint of what is matched (needle texts, minRunes), for memo entries
 }
 
 // Scanner finds needles in texts. It is safe for concurrent use.
@@ -74,6 +76,7 @@ type Scanner struct {
 	*compiled
 	set  *Set
 	cfg  config
+	memo *memoScan // nil without a memo
 	pool sync.Pool
 }
 
@@ -136,6 +139,7 @@ func Compile(needles []Needle, opts ...Option) *Set {
 		})
 	}
 	s.ac = buildAutomaton(keys)
+	s.fp = fingerprint(s.needles, s.minRunes)
 	return s
 }
 
@@ -150,6 +154,9 @@ func (s *Set) Scanner(opts ...Option) *Scanner {
 	}
 	if sc.cfg.minRunes != s.minRunes {
 		panic("leakscan: Set.Scanner with another WithMinRunes than Compile")
+	}
+	if sc.cfg.memo != nil {
+		sc.memo = newMemoScan(sc)
 	}
 	sc.pool.New = func() any { return sc.newCtx() }
 	return sc
@@ -294,7 +301,17 @@ func (ctx *findCtx) run(text []byte, first bool) {
 	ctx.raw = ctx.raw[:0]
 	ctx.first = first
 	ctx.stopAt = -1
+	if ctx.s.memo != nil {
+		ctx.runMemo(text)
+		return
+	}
 	ctx.main.run(text, 0)
+}
+
+// stop reports whether First has read far enough: the main stream is past
+// the point after which no match can come that sorts before one found.
+func (ctx *findCtx) stop() bool {
+	return ctx.first && ctx.stopAt >= 0 && ctx.main.pos0+ctx.main.m > ctx.stopAt
 }
 
 // accept records a match found by st, whose last byte is at window index p.
@@ -322,7 +339,7 @@ func (st *stream) run(text []byte, base int) {
 	st.reset(base)
 	i := 0
 	for {
-		i = st.fill(text, i)
+		i = st.fill(text, i, len(text))
 		done := i >= len(text)
 		if done && st.segN > 0 {
 			st.flushSeg()
@@ -331,7 +348,7 @@ func (st *stream) run(text []byte, base int) {
 		if done {
 			return
 		}
-		if ctx := st.ctx; ctx.first && ctx.stopAt >= 0 && st == ctx.main && st.pos0+st.m > ctx.stopAt {
+		if st == st.ctx.main && st.ctx.stop() {
 			return
 		}
 		st.slide()

@@ -50,9 +50,10 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 		}
 		inner, end, ok := st.findClose(text, k, true)
 		if !ok {
+			st.fails++
 			return 0, false
 		}
-		st.tagBoundary(text[nameStart:k])
+		st.tagBoundary(text[nameStart:k], end)
 		st.scanInside(text, k, inner)
 		return end, true
 	case r == '/': // end tag
@@ -65,14 +66,16 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 		nameStart := st.skipTagName(text, k)
 		_, end, ok := st.findClose(text, k, false)
 		if !ok {
+			st.fails++
 			return 0, false
 		}
-		st.tagBoundary(text[k:nameStart])
+		st.tagBoundary(text[k:nameStart], end)
 		return end, true
 	case r == '!':
 		if hasRawPrefix(text, k, "--") {
 			inner, end, ok := st.findCommentEnd(text, k+2)
 			if !ok {
+				st.fails++
 				return 0, false
 			}
 			st.zeroWidth()
@@ -88,6 +91,7 @@ func (st *stream) markup(text []byte, i, j int) (int, bool) {
 	case r == '?': // <?xml ...?>
 		inner, end, ok := st.findClose(text, k, false)
 		if !ok {
+			st.fails++
 			return 0, false
 		}
 		st.zeroWidth()
@@ -262,12 +266,13 @@ var inlineTags = map[string]bool{
 	"sup": true, "tt": true, "u": true, "var": true, "wbr": true,
 }
 
-// tagBoundary marks a tag named name (raw bytes, possibly escaped) between
-// the characters around it.
-func (st *stream) tagBoundary(name []byte) {
+// tagBoundary marks a tag named name (raw bytes, possibly escaped), which
+// ends just before text[end], between the characters around it.
+func (st *stream) tagBoundary(name []byte, end int) {
 	st.zeroWidth()
 	if !isInlineName(name) {
 		st.pend |= fBreak
+		st.brk = end
 	}
 }
 

@@ -174,6 +174,10 @@ type stream struct {
 	reports int // automaton outputs since reset
 	state   uint32
 	waiting []raw // matches waiting for the next rune to check the word boundary
+
+	// For a memo (see memo.go).
+	brk   int // where the last break tag ended (-1: none yet)
+	fails int // markup whose end was looked for and not found (findClose, findCommentEnd)
 }
 
 func newStream(sc *Scanner, ctx *findCtx, m mode, hist int) *stream {
@@ -200,14 +204,20 @@ func (st *stream) reset(base int) {
 	st.state = 0
 	st.reports = 0
 	st.waiting = st.waiting[:0]
+	st.brk = -1
 }
 
-// fill normalises text from i until the window is full or the text ends,
-// and returns where it stopped. The common bytes (runs of ASCII letters,
+// fill normalises text from i until the window is full or it reaches end
+// (len(text), or a chunk boundary of a memo), and returns where it stopped:
+// at end, or past it when a unit (a tag, an escape, an NFKC segment)
+// straddles end. Stopping there changes nothing in what is written: a run
+// cut short goes on where it stopped (synced), as when the window fills.
+// Lookahead (for a tag's end, an escape, a combining mark) always sees the
+// whole text. The common bytes (runs of ASCII letters,
 // white space, and of BMP characters that need no work, like kana, kanji
 // and lower-case accented letters) are copied in tight loops on local
 // copies of the state; everything else goes through the segmenter.
-func (st *stream) fill(text []byte, i int) int {
+func (st *stream) fill(text []byte, i, end int) int {
 	kinds := st.kinds
 	tab := st.tab
 	n := len(text)
@@ -215,7 +225,7 @@ func (st *stream) fill(text []byte, i int) int {
 	base, limit := st.base, st.limit
 	w, pend, synced := st.w, st.pend, st.synced
 	anchors := st.anchors
-	for i < n && w < limit {
+	for i < end && w < limit {
 		if st.segN == 0 {
 			switch c := text[i]; kinds[c] {
 			case kPlain:
@@ -223,7 +233,7 @@ func (st *stream) fill(text []byte, i int) int {
 				// time, and the single spaces between them.
 				progress := false
 				for {
-					j, lim := i, min(n, i+limit-w)
+					j, lim := i, min(end, i+limit-w)
 					dst := buf[w:]
 					for j+8 <= lim {
 						x := binary.LittleEndian.Uint64(text[j:])
@@ -255,7 +265,7 @@ func (st *stream) fill(text []byte, i int) int {
 					i = j
 					progress = true
 					// One space and more letters: go on.
-					if i+1 < n && text[i] == ' ' && kinds[text[i+1]] == kPlain && w < limit {
+					if i+1 < end && text[i] == ' ' && kinds[text[i+1]] == kPlain && w < limit {
 						pend |= fWS
 						synced = false
 						i++
@@ -606,7 +616,7 @@ func normalizeKey(st *stream, s string) (key []byte, gaps []int) {
 	text := []byte(s)
 	i := 0
 	for {
-		i = st.fill(text, i)
+		i = st.fill(text, i, len(text))
 		done := i >= len(text)
 		if done && st.segN > 0 {
 			st.flushSeg()
