@@ -1,6 +1,9 @@
 package publish
 
-import "sync"
+import (
+	"bytes"
+	"sync"
+)
 
 // Mem is a Target that keeps files in memory.
 type Mem struct {
@@ -11,8 +14,9 @@ type Mem struct {
 // NewMem returns an empty in-memory Target.
 func NewMem() *Mem { return &Mem{files: map[string]object{}} }
 
-// Put stores one file.
+// Put stores a copy of one file.
 func (m *Mem) Put(rel string, data []byte) error {
+	data = bytes.Clone(data)
 	m.mu.Lock()
 	m.files[rel] = object{data: data, size: len(data)}
 	m.mu.Unlock()

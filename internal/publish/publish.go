@@ -20,7 +20,9 @@ import (
 // size twice over in memory.
 const MaxImageSize = 20 << 20
 
-// Target receives finished files. Put must be safe for concurrent use.
+// Target receives finished files. Put must be safe for concurrent use, and
+// must not keep data after it returns (the caller reuses its buffers): a
+// target that holds files in memory copies them.
 type Target interface {
 	Put(rel string, data []byte) error
 }

@@ -298,8 +298,7 @@ func (r *Renderer) execute(w Writer, buf *bytes.Buffer, kind, out string, v *Vie
 		err = r.explain(err, func(ts *templates) error { return ts.executePage(io.Discard, kind, v) })
 		return fmt.Errorf("layouts/%s.html: rendering %s: %w", kind, out, err)
 	}
-	// The funnel may keep the slice (the memory target does): hand it a copy.
-	data := bytes.Clone(buf.Bytes())
+	data := buf.Bytes() // targets copy what they keep
 	if mw, ok := w.(minifiedWriter); ok && r.minify {
 		return mw.WriteMinified(out, data)
 	}
