@@ -25,6 +25,17 @@ type Options struct {
 	Drafts bool
 }
 
+// Same reports whether o and p give every file the same decision: the same
+// day and the same drafts setting (a memo of decisions is valid while they are).
+func (o Options) Same(p Options) bool {
+	return o.Drafts == p.Drafts && o.today().Equal(p.today())
+}
+
+// today is the calendar day of Now, as a date in UTC.
+func (o Options) today() time.Time {
+	return time.Date(o.Now.Year(), o.Now.Month(), o.Now.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 // Decision is the verdict on one file in one language.
 type Decision struct {
 	Publish bool
@@ -130,9 +141,7 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 			return skip("consent.expires must be a date like 2027-06-30, not %s", content.TypeName(v))
 		}
 		d.Expires = t
-		now := opts.Now
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-		if !today.Before(t) {
+		if !opts.today().Before(t) {
 			return skip("consent expired on %s", t.Format("2006-01-02"))
 		}
 	}

@@ -5,19 +5,17 @@
 package site
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"kakehashi/internal/config"
 	"kakehashi/internal/consent"
 	"kakehashi/internal/content"
-	"kakehashi/internal/fileerr"
 )
 
 // Kind is the sort of a page; each kind has its own template.
@@ -102,13 +100,26 @@ type Site struct {
 	// Photos to copy, sorted by Path.
 	Photos []*Photo
 
-	byPath map[string]*Page
 	// unpublished maps the URL path of every skipped item ("en/talents/x/") to its file.
 	unpublished map[string]string
-	items       map[string]map[string]*Page // key → lang → page
-	// files records which languages have a file for each key, published or not.
-	files map[string]map[string]bool
-	fsys  fs.FS
+	// Pages of one key are translations of each other. Keys are numbered:
+	// for key number k and language l (an index in langs), items[k*len(langs)+l]
+	// is the page and files[k*len(langs)+l] says whether a file exists,
+	// published or not; keys[k] is the key.
+	langs []string // the configured languages, then any other language of a source
+	items []*Page
+	files []bool
+	keys  []string
+	// indexKeys numbers the keys of sections ("talents/_index"), for Fallback.
+	indexKeys map[string]int32
+	// terms holds the term pages by path, for TermURL.
+	terms map[string]*Page
+	// byPath indexes Pages by path and keyNumbers numbers keys; both are
+	// made on first use.
+	byPath     map[string]*Page
+	keyNumbers map[string]int32
+	lazy       sync.Once
+	fsys       fs.FS
 }
 
 // Options control a build of the graph.
@@ -119,6 +130,9 @@ type Options struct {
 	// Unconsented includes skipped items as pages marked Unconsented (preview only;
 	// the photo of such a page is still shown only with photo consent).
 	Unconsented bool
+	// Memo, when set, carries what was derived from each source to the next
+	// build (see Memo). The graph is the same with or without it.
+	Memo *Memo
 }
 
 // Load reads a site folder's settings and content and builds its page graph:
@@ -137,183 +151,37 @@ func Load(fsys fs.FS, opts Options) (*Site, error) {
 }
 
 // Build decides consent for every source and builds the page graph.
+//
+// It works in two halves. The first decides which pages exist and how they
+// link, with pages as numbers (see graph). The second makes the pages; with a
+// Memo, a page equal in every field to one the last build gave out, down to
+// the pages it points to, is that page again rather than a copy, so a save
+// that changes one story makes few new pages. Nothing handed out by an
+// earlier build is ever changed.
 func Build(cfg *config.Config, sources []*content.Source, opts Options) (*Site, error) {
-	s := &Site{
-		Config:      cfg,
-		Home:        map[string]*Page{},
-		Sections:    map[string][]*Page{},
-		byPath:      map[string]*Page{},
-		unpublished: map[string]string{},
-		items:       map[string]map[string]*Page{},
-		files:       map[string]map[string]bool{},
-		fsys:        opts.FS,
+	m := opts.Memo
+	if m == nil {
+		m = &Memo{}
+	} else {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.keep = true
 	}
-	var errs []error
-	for _, src := range sources {
-		if err := s.add(src, opts); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	slots := m.prepare(sources, opts.Consent, cfg.Languages)
+	g := newGraph(cfg, opts.FS, m, slots)
+	if err := g.add(slots, opts.Unconsented); err != nil {
 		return nil, err
 	}
-	s.addGenerated()
-	s.link()
-	s.addTaxonomies()
-	s.linkTranslations()
-	if err := s.attachPhotos(); err != nil {
+	g.addGenerated()
+	g.link()
+	g.list()
+	if err := g.attachPhotos(); err != nil {
 		return nil, err
 	}
-	sortByPath(s.Pages)
-	sort.Slice(s.Skipped, func(i, j int) bool { return s.Skipped[i].File < s.Skipped[j].File })
-	return s, nil
-}
-
-func (s *Site) add(src *content.Source, opts Options) error {
-	p := &Page{
-		Lang:    src.Lang,
-		Source:  src,
-		Key:     src.Key,
-		Section: src.Section,
-		Slug:    src.Slug,
-		Title:   src.Meta.Title,
-		Date:    src.Meta.Date,
-	}
-	switch {
-	case src.IsIndex && src.Dir == "":
-		p.Kind, p.Path = KindHome, src.Lang+"/"
-	case src.IsIndex:
-		p.Kind, p.Path = KindSection, src.Lang+"/"+src.Dir+"/"
-		p.Section = src.Dir
-	default:
-		p.Kind = KindPage
-		switch src.Section {
-		case SectionTalents:
-			p.Kind = KindTalent
-		case SectionEmployers:
-			p.Kind = KindEmployer
-		}
-		p.Path = path.Join(src.Lang, src.Section, src.Slug) + "/"
-	}
-	if s.files[src.Key] == nil {
-		s.files[src.Key] = map[string]bool{}
-	}
-	s.files[src.Key][src.Lang] = true
-	if !src.IsIndex {
-		// _index files carry the site's own text, not a person's story: they need no consent.
-		p.Consent = consent.Decide(src.Front, src.Lang, opts.Consent)
-		if !p.Consent.Publish {
-			s.Skipped = append(s.Skipped, Skip{Source: src, File: src.Path, Lang: src.Lang, Reason: p.Consent.Reason})
-			if !opts.Unconsented {
-				s.unpublished[p.Path] = src.Path
-				return nil
-			}
-			p.Unconsented = true
-		}
-		if p.Title == "" && !p.Unconsented {
-			return fileerr.Errorf(src.Path, 1, "title is missing: every story needs a title")
-		}
-		p.Name = src.Meta.Alias
-		if p.Consent.RealName && src.Meta.Name != "" {
-			p.Name = src.Meta.Name
-		}
-	}
-	if prev := s.byPath[p.Path]; prev != nil {
-		return fileerr.Errorf(src.Path, src.Line("slug"), "%s is also the address of %s: give one of them another slug", p.Path, prev.Source.Path)
-	}
-	s.byPath[p.Path] = p
-	s.Pages = append(s.Pages, p)
-	if s.items[p.Key] == nil {
-		s.items[p.Key] = map[string]*Page{}
-	}
-	s.items[p.Key][p.Lang] = p
-	return nil
-}
-
-// addGenerated adds the home and section pages that have no _index file.
-func (s *Site) addGenerated() {
-	sections := map[string]bool{}
-	for _, p := range s.Pages {
-		if p.Kind != KindHome && p.Kind != KindSection && p.Section != "" {
-			sections[p.Section] = true
-		}
-	}
-	names := make([]string, 0, len(sections))
-	for n := range sections {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, lang := range s.Config.Languages {
-		s.generate(&Page{Kind: KindHome, Lang: lang, Key: "_index", Path: lang + "/", Title: s.Config.Title[lang]})
-		for _, sec := range names {
-			s.generate(&Page{Kind: KindSection, Lang: lang, Key: sec + "/_index", Section: sec, Slug: sec, Path: lang + "/" + sec + "/", Title: sec})
-		}
-	}
-}
-
-func (s *Site) generate(p *Page) {
-	if s.byPath[p.Path] != nil {
-		return
-	}
-	s.byPath[p.Path] = p
-	s.Pages = append(s.Pages, p)
-	if s.items[p.Key] == nil {
-		s.items[p.Key] = map[string]*Page{}
-	}
-	s.items[p.Key][p.Lang] = p
-}
-
-// link fills translations, cross-references and section lists.
-func (s *Site) link() {
-	for _, p := range s.Pages {
-		switch p.Kind {
-		case KindHome:
-			s.Home[p.Lang] = p
-		case KindSection:
-			s.Sections[p.Lang] = append(s.Sections[p.Lang], p)
-		case KindTalent:
-			if ref := p.Source.Meta.Employer; ref != "" {
-				p.Employer = s.ref(p, SectionEmployers, ref)
-			}
-		case KindEmployer:
-			for _, ref := range p.Source.Meta.Talents {
-				if t := s.ref(p, SectionTalents, ref); t != nil {
-					p.Talents = append(p.Talents, t)
-				}
-			}
-		}
-	}
-	for _, p := range s.Pages {
-		if !p.IsItem() {
-			continue
-		}
-		for _, lang := range s.Config.Languages {
-			if !s.ListedIn(p, lang) {
-				continue
-			}
-			if sec := s.items[p.Section+"/_index"][lang]; sec != nil {
-				sec.Pages = append(sec.Pages, p)
-			}
-			if home := s.Home[lang]; home != nil {
-				home.Pages = append(home.Pages, p)
-			}
-		}
-	}
-	for _, p := range s.Pages {
-		SortNewestFirst(p.Pages)
-	}
-}
-
-// linkTranslations gives every page its published translations.
-func (s *Site) linkTranslations() {
-	for _, p := range s.Pages {
-		p.Translations = p.Translations[:0]
-		for _, lang := range s.Config.Languages {
-			if t := s.items[p.Key][lang]; t != nil && t != p {
-				p.Translations = append(p.Translations, t)
-			}
-		}
-	}
+	g.translations()
+	g.reuse()
+	g.makePages()
+	return g.finish(), nil
 }
 
 // IsItem reports whether p is a story (talent, employer or plain page), not a list.
@@ -327,33 +195,67 @@ func (p *Page) IsItem() bool {
 // not exclude that language. A translation that exists but is skipped keeps
 // the item out of that language's lists altogether.
 func (s *Site) ListedIn(p *Page, lang string) bool {
+	s.index()
+	k, ok := s.keyNumbers[p.Key]
+	if !ok {
+		k = -1
+	}
+	return s.listedIn(p, k, lang, s.langIndex(lang))
+}
+
+// listedIn is ListedIn with p.Key's number k (-1: none) and lang's index l
+// (-1: not a language of the site).
+func (s *Site) listedIn(p *Page, k int32, lang string, l int) bool {
 	if p.Lang == lang {
 		return true
 	}
-	if s.files[p.Key][lang] {
-		return false
+	var row []*Page
+	if k >= 0 {
+		nl := len(s.langs)
+		row = s.items[int(k)*nl:][:nl]
+		if l >= 0 && s.files[int(k)*nl+l] {
+			return false
+		}
 	}
 	if p.Consent.Languages != nil && !slices.Contains(p.Consent.Languages, lang) {
 		return false
 	}
 	// Of several foreign versions, list only the first in site language order.
-	for _, l := range s.Config.Languages {
-		if l == p.Lang {
+	for _, c := range s.Config.Languages {
+		if c == p.Lang {
 			return true
 		}
-		if l != lang && s.items[p.Key][l] != nil {
+		if c != lang && row != nil && row[s.langIndex(c)] != nil {
 			return false
 		}
 	}
 	return true
 }
 
+// index makes the lookups that only some callers need.
+func (s *Site) index() {
+	s.lazy.Do(func() {
+		s.byPath = make(map[string]*Page, len(s.Pages))
+		for _, p := range s.Pages {
+			s.byPath[p.Path] = p
+		}
+		s.keyNumbers = make(map[string]int32, len(s.keys))
+		for k, key := range s.keys {
+			s.keyNumbers[key] = int32(k)
+		}
+	})
+}
+
 // Fallback is where p's language switch leads for lang when p has no
 // translation there: the same section in that language, else its home.
 func (s *Site) Fallback(p *Page, lang string) *Page {
 	if p.Section != "" {
-		if sec := s.items[p.Section+"/_index"][lang]; sec != nil {
-			return sec
+		if k, ok := s.indexKeys[p.Section+"/_index"]; ok {
+			if l := s.langIndex(lang); l >= 0 {
+				if sec := s.items[int(k)*len(s.langs)+l]; sec != nil {
+					return sec
+				}
+			}
 		}
 	}
 	return s.Home[lang]
@@ -370,21 +272,6 @@ func SortNewestFirst(pages []*Page) {
 	})
 }
 
-// ref resolves a cross-reference from p to the item slug in section, in p's
-// language. A reference to a skipped or unknown item is dropped with a warning.
-func (s *Site) ref(p *Page, section, slug string) *Page {
-	target := path.Join(p.Lang, section, slug) + "/"
-	if t := s.byPath[target]; t != nil {
-		return t
-	}
-	if file, skipped := s.unpublished[target]; skipped {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: cross-reference to %s dropped: it is not published", p.Source.Path, file))
-	} else {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %s %q: no such item in %s/ (%s)", p.Source.Path, map[string]string{SectionTalents: "talents", SectionEmployers: "employer"}[section], slug, section, p.Lang))
-	}
-	return nil
-}
-
 // UnpublishedPaths lists the page paths of skipped items, sorted: everything
 // a link must not point to.
 func (s *Site) UnpublishedPaths() []string {
@@ -397,7 +284,10 @@ func (s *Site) UnpublishedPaths() []string {
 }
 
 // Page returns the published page at a URL path ("en/talents/x/"), or nil.
-func (s *Site) Page(urlPath string) *Page { return s.byPath[urlPath] }
+func (s *Site) Page(urlPath string) *Page {
+	s.index()
+	return s.byPath[urlPath]
+}
 
 // Unpublished reports whether urlPath (a page path like "en/talents/x/", or a
 // file under it) belongs to a skipped item, and which file that is.

@@ -1,0 +1,543 @@
+package site
+
+import (
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"kakehashi/internal/consent"
+	"kakehashi/internal/content"
+)
+
+// Memo carries from one Build to the next what Build derives from each source
+// alone: its consent decision, page kind, path, name, cross-reference targets
+// and term slugs, and the order of all sources by path and by date. A caller
+// that builds again and again (the preview server) keeps one Memo and passes
+// it in Options; a source passed again as the same *content.Source pointer,
+// with the same consent options and languages, is then not looked at again.
+//
+// The zero Memo is ready to use. Builds that share a Memo take turns. Entries
+// of sources that a build no longer passes are dropped at its end, so a Memo
+// holds no more than the last build's sources. The graph is the same with or
+// without a Memo, to the order of every list.
+type Memo struct {
+	mu      sync.Mutex
+	ready   bool
+	consent consent.Options
+	langs   []string // the site languages the entries were made for
+
+	// Each source has a slot, a small number that indexes the slices below
+	// and the per-build tables of a graph; freed slots are used again.
+	slots map[*content.Source]int32
+	ents  []*entry
+	used  []uint64 // stamp of the last build that passed the slot's source
+	free  []int32
+	stamp uint64
+	// The last build's sources and their slots, so that a build passing the
+	// same list with a few changes finds most slots without the map; lastPos
+	// is a slot's place in that list.
+	lastSrc  []*content.Source
+	lastSlot []int32
+	lastPos  []int32
+	// byPath holds every slot sorted by page path; byDate the items among
+	// them, newest first. A build sorts only its new entries and merges them in.
+	byPath []int32
+	byDate []int32
+
+	// Paths, translation keys and terms are interned, so that a build groups
+	// and resolves them by pointer instead of hashing strings. Each counts the
+	// entries that refer to it and goes when the last one does.
+	paths map[string]*pathSlot
+	keys  map[string]*keySlot
+	terms map[termName]*termSlot
+	// foreign counts the entries whose language is not one of langs.
+	foreign int
+
+	// What earlier builds handed out, to hand out again where equal: the
+	// page of each slot's source, the generated pages and the photos; and the
+	// last build's lists.
+	pages       []*Page
+	records     []record // by slot: what pages[slot] points to, in links
+	links       []*Page
+	generated   map[generatedID]*Page
+	photos      map[string]*Photo
+	last        lastSite
+	unpublished []string
+	slotBuf     []int32
+	// keep is set for a Memo of the caller's (not one made for a single build);
+	// scratch holds the last graph's slices for the next to use.
+	keep    bool
+	scratch *graph
+}
+
+// record notes the flags and links of a source's page as handed out:
+// links[from:to] are its translations (the first trans of them), its
+// employer if any, and its talents.
+type record struct {
+	from, to, trans int32
+	shown           bool
+	photo           *Photo
+}
+
+// generatedID tells generated pages apart from build to build.
+type generatedID struct {
+	path string
+	kind Kind
+}
+
+// lastSite holds fields of the last Site.
+type lastSite struct {
+	Pages       []*Page
+	Skipped     []Skip
+	Warnings    []string
+	Photos      []*Photo
+	items       []*Page
+	files       []bool
+	keys        []string
+	langs       []string
+	unpublished map[string]string
+}
+
+// NewMemo returns an empty Memo.
+func NewMemo() *Memo { return &Memo{} }
+
+// entry is what Build derives from one source alone.
+type entry struct {
+	// What each build reads, first: a build reads few fields of many entries.
+	path   *pathSlot
+	key    *keySlot
+	secKey *keySlot // the key of an item's section's _index ("talents/_index"), nil if not an item
+	lang   int32    // index of page.Lang in the memo's languages, -1 if not one of them
+	index  bool     // an _index file
+	shown  bool     // consented: the page is published
+	titled bool
+	// photo: the page shows a photo if its path checks out.
+	photo bool
+	// employer: refs is a talent's employer; else an employer's talents.
+	employer bool
+	// refs are the cross-references of a talent (its employer) or of an
+	// employer (its talents), in front matter order.
+	refs []ref
+	// terms are an item's taxonomy terms with a non-empty slug, taxonomy by
+	// taxonomy in Taxonomies order, each in front matter order; words are
+	// the terms as written.
+	terms []*termSlot
+	words []string
+	// A path or key met first here is interned here: near the entries that
+	// use it (translations are neighbours), and one allocation fewer.
+	ownPath pathSlot
+	ownKey  keySlot
+
+	// sec and nsec are page.Date as a sort key (ordered as time.Time.Compare orders).
+	sec  int64
+	nsec int32
+	src  *content.Source
+	// page is the source's page before linking: kind, path, consent, name.
+	page *Page
+	skip Skip // when not consented
+}
+
+type ref struct {
+	slug string
+	to   *pathSlot // the target's page path in the page's language
+	// The warnings when the reference is dropped, kept from build to build.
+	unknownWarning string
+	skippedFile    string
+	skippedWarning string
+}
+
+// pathSlot is an interned page path. What a build finds there is valid only
+// while stamp is the build's (see at).
+type pathSlot struct {
+	path  string
+	refs  int32
+	stamp uint64
+	ord   int32  // the page at this path, -1 for none
+	file  string // the last skipped file at this path
+}
+
+// at returns p cleared of what earlier builds found there.
+func (p *pathSlot) at(stamp uint64) *pathSlot {
+	if p.stamp != stamp {
+		p.stamp, p.ord, p.file = stamp, -1, ""
+	}
+	return p
+}
+
+// keySlot is an interned translation key; id numbers it in one build.
+type keySlot struct {
+	key   string
+	refs  int32
+	index bool // key is a section's ("talents/_index"): Fallback looks it up
+	stamp uint64
+	id    int32
+}
+
+type termName struct {
+	tax  int // index in Taxonomies
+	slug string
+}
+
+// termSlot is an interned term slug of a taxonomy; id numbers it in one build.
+type termSlot struct {
+	termName
+	refs  int32
+	stamp uint64
+	id    int32
+}
+
+// reset empties m for entries made with opts for langs.
+func (m *Memo) reset(opts consent.Options, langs []string) {
+	m.ready, m.consent, m.langs = true, opts, slices.Clone(langs)
+	m.slots = map[*content.Source]int32{}
+	m.ents, m.used, m.free = nil, nil, nil
+	m.lastSrc, m.lastSlot, m.lastPos = nil, nil, nil
+	m.byPath, m.byDate = nil, nil
+	m.paths = map[string]*pathSlot{}
+	m.keys = map[string]*keySlot{}
+	m.terms = map[termName]*termSlot{}
+	m.foreign = 0
+	m.pages, m.records, m.links, m.generated, m.photos, m.last, m.unpublished = nil, nil, nil, nil, nil, lastSite{}, nil
+	// m.stamp goes on counting: slots made before the reset must not look current.
+}
+
+// path interns p, in own if it is new and own is not nil.
+func (m *Memo) path(p string, own *pathSlot) *pathSlot {
+	s := m.paths[p]
+	if s == nil {
+		if s = own; s == nil {
+			s = new(pathSlot)
+		}
+		*s = pathSlot{path: p}
+		m.paths[p] = s
+	}
+	s.refs++
+	return s
+}
+
+// key interns k, in own if it is new and own is not nil.
+func (m *Memo) key(k string, own *keySlot) *keySlot {
+	s := m.keys[k]
+	if s == nil {
+		if s = own; s == nil {
+			s = new(keySlot)
+		}
+		*s = keySlot{key: k, index: strings.HasSuffix(k, "/_index"), id: -1}
+		m.keys[k] = s
+	}
+	s.refs++
+	return s
+}
+
+func (m *Memo) term(n termName) *termSlot {
+	s := m.terms[n]
+	if s == nil {
+		s = &termSlot{termName: n, id: -1}
+		m.terms[n] = s
+	}
+	s.refs++
+	return s
+}
+
+func (m *Memo) releasePath(s *pathSlot) {
+	if s.refs--; s.refs == 0 {
+		delete(m.paths, s.path)
+	}
+}
+
+func (m *Memo) releaseKey(s *keySlot) {
+	if s.refs--; s.refs == 0 {
+		delete(m.keys, s.key)
+	}
+}
+
+// release drops what e holds interned.
+func (m *Memo) release(e *entry) {
+	if e.lang < 0 {
+		m.foreign--
+	}
+	m.releasePath(e.path)
+	for _, r := range e.refs {
+		m.releasePath(r.to)
+	}
+	m.releaseKey(e.key)
+	if e.secKey != nil {
+		m.releaseKey(e.secKey)
+	}
+	for _, t := range e.terms {
+		if t.refs--; t.refs == 0 {
+			delete(m.terms, t.termName)
+		}
+	}
+}
+
+// arena holds the small slices of a batch of new entries, so that a build
+// reads them from few places.
+type arena struct {
+	terms []*termSlot
+	words []string
+	refs  []ref
+}
+
+// take returns the last n elements of a, capped, for one entry.
+func take[T any](a []T, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return a[len(a)-n : len(a) : len(a)]
+}
+
+// derive fills e, and the page p it holds, from src alone.
+func (m *Memo) derive(e *entry, p *Page, src *content.Source, opts consent.Options, ar *arena) {
+	e.src, e.page = src, p
+	*p = Page{
+		Lang:    src.Lang,
+		Source:  src,
+		Key:     src.Key,
+		Section: src.Section,
+		Slug:    src.Slug,
+		Title:   src.Meta.Title,
+		Date:    src.Meta.Date,
+	}
+	e.lang = int32(slices.Index(m.langs, src.Lang))
+	if e.lang < 0 {
+		m.foreign++
+	}
+	e.sec, e.nsec = p.Date.Unix(), int32(p.Date.Nanosecond())
+	switch {
+	case src.IsIndex && src.Dir == "":
+		p.Kind, p.Path = KindHome, src.Lang+"/"
+	case src.IsIndex:
+		p.Kind, p.Path = KindSection, src.Lang+"/"+src.Dir+"/"
+		p.Section = src.Dir
+	default:
+		p.Kind = KindPage
+		switch src.Section {
+		case SectionTalents:
+			p.Kind = KindTalent
+		case SectionEmployers:
+			p.Kind = KindEmployer
+		}
+		p.Path = path.Join(src.Lang, src.Section, src.Slug) + "/"
+	}
+	e.path = m.path(p.Path, &e.ownPath)
+	e.key = m.key(p.Key, &e.ownKey)
+	e.index = src.IsIndex
+	e.titled = p.Title != ""
+	if src.IsIndex {
+		// _index files carry the site's own text, not a person's story: they need no consent.
+		return
+	}
+	p.Consent = consent.Decide(src.Front, src.Lang, opts)
+	e.shown = p.Consent.Publish
+	if !e.shown {
+		e.skip = Skip{Source: src, File: src.Path, Lang: src.Lang, Reason: p.Consent.Reason}
+	}
+	e.secKey = m.key(p.Section+"/_index", nil)
+	p.Name = src.Meta.Alias
+	if p.Consent.RealName && src.Meta.Name != "" {
+		p.Name = src.Meta.Name
+	}
+	e.photo = p.Consent.Photo && src.Meta.Photo != ""
+	switch p.Kind {
+	case KindTalent:
+		e.employer = true
+		if slug := src.Meta.Employer; slug != "" {
+			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionEmployers, slug)+"/", nil)})
+			e.refs = take(ar.refs, 1)
+		}
+	case KindEmployer:
+		for _, slug := range src.Meta.Talents {
+			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionTalents, slug)+"/", nil)})
+		}
+		e.refs = take(ar.refs, len(src.Meta.Talents))
+	}
+	n := 0
+	for ti, tax := range Taxonomies {
+		if p.Section != tax.Section {
+			continue
+		}
+		for _, term := range tax.terms(&src.Meta) {
+			if slug := TermSlug(term); slug != "" {
+				ar.terms = append(ar.terms, m.term(termName{ti, slug}))
+				ar.words = append(ar.words, term)
+				n++
+			}
+		}
+	}
+	e.terms, e.words = take(ar.terms, n), take(ar.words, n)
+}
+
+// byPathOrder orders entries by page path.
+func byPathOrder(a, b *entry) int { return strings.Compare(a.page.Path, b.page.Path) }
+
+// newestFirst orders entries by date, newest first, then by path: the order
+// of SortNewestFirst.
+func newestFirst(a, b *entry) int {
+	switch {
+	case a.sec != b.sec:
+		if a.sec > b.sec {
+			return -1
+		}
+		return 1
+	case a.nsec != b.nsec:
+		if a.nsec > b.nsec {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a.page.Path, b.page.Path)
+}
+
+// prepare gives every source a slot with its entry, reusing the entries of
+// sources seen by the last build; drops the entries of sources not passed
+// this time; and brings byPath and byDate up to date. It returns the slot of
+// each source. A build without a Memo prepares a new one.
+func (m *Memo) prepare(sources []*content.Source, opts consent.Options, langs []string) []int32 {
+	if !m.ready || !m.consent.Same(opts) || !slices.Equal(m.langs, langs) {
+		m.reset(opts, langs)
+	}
+	m.stamp++
+	slots := slices.Grow(m.slotBuf[:0], len(sources))[:len(sources)]
+	m.slotBuf = slots
+	var missing []int // indexes in sources of sources without an entry
+	j := 0
+	for i, src := range sources {
+		slot := int32(-1)
+		if j < len(m.lastSrc) && m.lastSrc[j] == src {
+			slot = m.lastSlot[j]
+			j++
+		} else if s, ok := m.slots[src]; ok {
+			slot = s
+			j = int(m.lastPos[s]) + 1
+		}
+		slots[i] = slot
+		if slot < 0 {
+			missing = append(missing, i)
+			continue
+		}
+		m.used[slot] = m.stamp
+	}
+
+	// Drop what the last build had and this one does not.
+	live := func(s int32) bool { return m.used[s] == m.stamp }
+	m.byPath = slices.DeleteFunc(m.byPath, func(s int32) bool {
+		if live(s) {
+			return false
+		}
+		e := m.ents[s]
+		m.release(e)
+		delete(m.slots, e.src)
+		m.ents[s], m.pages[s] = nil, nil
+		m.free = append(m.free, s)
+		return true
+	})
+	m.byDate = slices.DeleteFunc(m.byDate, func(s int32) bool { return !live(s) })
+
+	// New entries, in blocks: few allocations for a first build, few for a save.
+	slab := make([]entry, len(missing))
+	pages := make([]Page, len(missing))
+	ar := &arena{terms: make([]*termSlot, 0, 2*len(missing)), words: make([]string, 0, 2*len(missing)), refs: make([]ref, 0, len(missing))}
+	var fresh []int32
+	for k, i := range missing {
+		src := sources[i]
+		if s, ok := m.slots[src]; ok { // the same new source twice
+			slots[i] = s
+			continue
+		}
+		var s int32
+		if n := len(m.free); n > 0 {
+			s, m.free = m.free[n-1], m.free[:n-1]
+		} else {
+			s = int32(len(m.ents))
+			m.ents, m.used, m.lastPos, m.pages = append(m.ents, nil), append(m.used, 0), append(m.lastPos, 0), append(m.pages, nil)
+		}
+		e := &slab[k]
+		m.derive(e, &pages[k], src, opts, ar)
+		m.ents[s], m.used[s], m.slots[src] = e, m.stamp, s
+		slots[i] = s
+		fresh = append(fresh, s)
+	}
+	m.byPath = m.insert(m.byPath, fresh, byPathOrder, false)
+	m.byDate = m.insert(m.byDate, fresh, newestFirst, true)
+
+	m.lastSrc = append(m.lastSrc[:0], sources...)
+	m.lastSlot = append(m.lastSlot[:0], slots...)
+	for i, s := range slots {
+		m.lastPos[s] = int32(i)
+	}
+	return slots
+}
+
+// insert returns the sorted list with the slots fresh (only the items if
+// items is set) sorted in.
+func (m *Memo) insert(list, fresh []int32, cmp func(a, b *entry) int, items bool) []int32 {
+	if items {
+		fresh = slices.DeleteFunc(slices.Clone(fresh), func(s int32) bool { return !m.ents[s].page.IsItem() })
+	} else {
+		fresh = slices.Clone(fresh)
+	}
+	if len(fresh) == 0 {
+		return list
+	}
+	slices.SortFunc(fresh, func(a, b int32) int { return cmp(m.ents[a], m.ents[b]) })
+	if len(list) == 0 {
+		return fresh
+	}
+	// Merge from the back, in place: each old entry moves up by the number of
+	// new ones before it.
+	end := len(list)
+	list = slices.Grow(list, len(fresh))[:end+len(fresh)]
+	for j := len(fresh) - 1; j >= 0; j-- {
+		e := m.ents[fresh[j]]
+		i := sort.Search(end, func(i int) bool { return cmp(m.ents[list[i]], e) > 0 })
+		copy(list[i+j+1:], list[i:end])
+		list[i+j] = fresh[j]
+		end = i
+	}
+	return list
+}
+
+// remember keeps what the graph handed out for the next build.
+func (m *Memo) remember(g *graph) {
+	m.records = slices.Grow(m.records[:0], len(g.ordOf))[:len(g.ordOf)]
+	m.links = m.links[:0]
+	for slot, ord := range g.ordOf {
+		if ord < 0 {
+			m.pages[slot], m.records[slot] = nil, record{}
+			continue
+		}
+		m.pages[slot] = g.page[ord]
+		// As makePages linked the page, from the graph (which is faster to read than the page).
+		trans := g.trans[g.transStart[ord]:g.transStart[ord+1]]
+		r := record{from: int32(len(m.links)), trans: int32(len(trans)), shown: g.shown[ord], photo: g.photo[ord]}
+		for _, t := range trans {
+			m.links = append(m.links, g.page[t])
+		}
+		if e := g.employer[ord]; e >= 0 {
+			m.links = append(m.links, g.page[e])
+		}
+		for _, t := range g.talents[g.talStart[ord]:g.talStart[ord+1]] {
+			m.links = append(m.links, g.page[t])
+		}
+		r.to = int32(len(m.links))
+		m.records[slot] = r
+	}
+	m.generated = make(map[generatedID]*Page, len(g.proto)-g.nSources)
+	for ord := g.nSources; ord < len(g.proto); ord++ {
+		p := g.page[ord]
+		m.generated[generatedID{p.Path, p.Kind}] = p
+	}
+	m.photos = make(map[string]*Photo, len(g.photos))
+	for _, ph := range g.photos {
+		m.photos[ph.Source] = ph
+	}
+	s := g.s
+	m.last = lastSite{Pages: s.Pages, Skipped: s.Skipped, Warnings: s.Warnings, Photos: s.Photos,
+		items: s.items, files: s.files, keys: s.keys, langs: s.langs, unpublished: s.unpublished}
+	m.unpublished = append(m.unpublished[:0], g.unpublished...)
+	g.s = nil
+	m.scratch = g
+}
