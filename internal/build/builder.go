@@ -18,6 +18,7 @@ import (
 	"kakehashi/internal/consent"
 	"kakehashi/internal/content"
 	"kakehashi/internal/guard"
+	"kakehashi/internal/leakscan"
 	"kakehashi/internal/publish"
 	"kakehashi/internal/render"
 	"kakehashi/internal/site"
@@ -41,7 +42,11 @@ type builder struct {
 	checker  guard.Checker
 	scanKey  string
 	scanners *publish.Scanners
-	cache    *render.Cache // nil for one-off builds
+	// memo remembers the chunks of output the leak scan found clean: the
+	// header and footer of every page, the cards of every list, and in a
+	// preview everything an edit left as it was.
+	memo  *leakscan.Memo
+	cache *render.Cache // nil for one-off builds
 }
 
 func newBuilder(fsys fs.FS, opts Options) *builder {
@@ -131,7 +136,10 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 		needles = fp.Key()
 		res.Fingerprints = fp
 		if b.scanners == nil || needles != b.scanKey {
-			b.scanKey, b.scanners = needles, publish.NewScannersFrom(fp.Compiled, fp.Needles)
+			if b.memo == nil {
+				b.memo = leakscan.NewMemo()
+			}
+			b.scanKey, b.scanners = needles, publish.NewScannersFrom(fp.Compiled, fp.Needles, leakscan.WithMemo(b.memo))
 		}
 		fopts = append(fopts, publish.WithScanners(b.scanners))
 	}

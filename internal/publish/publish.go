@@ -74,15 +74,17 @@ func NewScanners(needles []leakscan.Needle) *Scanners {
 
 // NewScannersFrom makes the scanners of needles from set, which was compiled
 // for another scan from needles and more (the guard's): matches of the
-// others are ignored. It saves compiling the needles a second time.
-func NewScannersFrom(set *leakscan.Set, needles []leakscan.Needle) *Scanners {
+// others are ignored. It saves compiling the needles a second time. opts
+// are added to both scanners' (a leakscan.WithMemo shared by the builds of
+// a preview, so that what an earlier build scanned is not scanned again).
+func NewScannersFrom(set *leakscan.Set, needles []leakscan.Needle, opts ...leakscan.Option) *Scanners {
 	only := make(map[leakscan.Needle]bool, len(needles))
 	for _, n := range needles {
 		only[n] = true
 	}
 	return &Scanners{
-		Plain: set.Scanner(leakscan.WithEscapes()),
-		HTML:  set.Scanner(leakscan.WithHTML(), leakscan.WithEscapes()),
+		Plain: set.Scanner(append([]leakscan.Option{leakscan.WithEscapes()}, opts...)...),
+		HTML:  set.Scanner(append([]leakscan.Option{leakscan.WithHTML(), leakscan.WithEscapes()}, opts...)...),
 		only:  only,
 	}
 }
