@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Dir is a Target that builds the site in a fresh folder beside the
@@ -109,7 +111,7 @@ func (d *Dir) Commit() error {
 	}
 	if err := exchange(d.tmp, d.dest); err == nil {
 		// d.tmp now holds the previous output.
-		return os.RemoveAll(d.tmp)
+		return removeAll(d.tmp)
 	}
 	// No atomic exchange here: move the old output aside first. A crash between
 	// the two renames leaves it in a work folder that the next build cleans up.
@@ -121,7 +123,43 @@ func (d *Dir) Commit() error {
 		_ = os.Rename(old, d.dest)
 		return fmt.Errorf("swap in new output: %w", err)
 	}
-	return os.RemoveAll(old)
+	return removeAll(old)
+}
+
+// removeAll is os.RemoveAll, with the folders two levels down removed in
+// parallel: deleting the previous output (thousands of files) is the last
+// thing a build does, and nothing else runs beside it.
+func removeAll(dir string) error {
+	var subs []string
+	top, _ := os.ReadDir(dir)
+	for _, e := range top {
+		if !e.IsDir() {
+			continue
+		}
+		inner, _ := os.ReadDir(filepath.Join(dir, e.Name()))
+		for _, f := range inner {
+			subs = append(subs, filepath.Join(dir, e.Name(), f.Name()))
+		}
+	}
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+		errs = make([]error, len(subs))
+	)
+	for range min(runtime.GOMAXPROCS(0), len(subs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(subs); i = int(next.Add(1)) - 1 {
+				errs[i] = os.RemoveAll(subs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return os.RemoveAll(dir)
 }
 
 // Abort removes the work folder, leaving the destination untouched.

@@ -195,3 +195,39 @@ func TestOutputMovedAsideIsRestored(t *testing.T) {
 		t.Errorf("after NewDir and Abort: %s", got)
 	}
 }
+
+// removeAll deletes a tree in parallel, and never what a link inside it points to.
+func TestRemoveAllKeepsWhatLinksPointTo(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(root, "outside")
+	if err := os.MkdirAll(filepath.Join(outside, "keep"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "keep", "file"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tree := filepath.Join(root, "tree")
+	for _, p := range []string{"a.html", "en/index.html", "en/talents/x/index.html", "en/talents/y/p.jpg", "ja/a/b/c/d.html"} {
+		full := filepath.Join(tree, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, link := range []string{"link", "en/link"} {
+		if err := os.Symlink(outside, filepath.Join(tree, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := removeAll(tree); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(tree); !os.IsNotExist(err) {
+		t.Errorf("tree still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "keep", "file")); err != nil {
+		t.Errorf("a linked folder outside the tree was removed: %v", err)
+	}
+}
