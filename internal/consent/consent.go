@@ -10,7 +10,6 @@ package consent
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -51,13 +50,6 @@ type Decision struct {
 	Draft     bool
 }
 
-// fields are the keys a consent block may hold. Any other key skips the file:
-// a misspelt "expire" must not quietly mean "never expires".
-var fields = map[string]bool{
-	"publish": true, "languages": true, "expires": true, "real_name": true, "photo": true,
-	"given_by": true, "given_on": true, "approved_by": true, "note": true,
-}
-
 // Decide applies the consent rule to a file's decoded front matter in lang.
 func Decide(front map[string]any, lang string, opts Options) Decision {
 	skip := func(format string, args ...any) Decision {
@@ -82,25 +74,46 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 		}
 		return skip("consent must be a block of keys (publish: true, ...), not %s", content.TypeName(raw))
 	}
-	keys := make([]string, 0, len(block))
-	for k := range block {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if !fields[k] {
-			return skip("consent has an unknown field %q: check its spelling", k)
+	// One pass over the block. These are the keys it may hold; any other key
+	// skips the file (the first in sort order is named): a misspelt "expire"
+	// must not quietly mean "never expires".
+	var (
+		publish, realName, photo, languages, expires any
+		hasPublish, hasRealName, hasPhoto, hasLanguages, hasExpires bool
+		unknown                                                     string
+		hasUnknown                                                  bool
+	)
+	for k, v := range block {
+		switch k {
+		case "publish":
+			publish, hasPublish = v, true
+		case "real_name":
+			realName, hasRealName = v, true
+		case "photo":
+			photo, hasPhoto = v, true
+		case "languages":
+			languages, hasLanguages = v, true
+		case "expires":
+			expires, hasExpires = v, true
+		case "given_by", "given_on", "approved_by", "note":
+		default:
+			if !hasUnknown || k < unknown {
+				unknown, hasUnknown = k, true
+			}
 		}
+	}
+	if hasUnknown {
+		return skip("consent has an unknown field %q: check its spelling", unknown)
 	}
 
 	d := Decision{}
-	switch v := block["publish"].(type) {
+	switch v := publish.(type) {
 	case bool:
 		if !v {
 			return skip("consent.publish is false: not consented or withdrawn")
 		}
 	case nil:
-		if _, present := block["publish"]; present {
+		if hasPublish {
 			return skip("consent.publish is empty: it must be true to publish")
 		}
 		return skip("consent.publish is missing")
@@ -111,18 +124,19 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 	}
 
 	var reason string
-	if d.RealName, reason = flag(block, "real_name"); reason != "" {
+	if d.RealName, reason = flag(realName, hasRealName, "real_name"); reason != "" {
 		return skip("%s", reason)
 	}
-	if d.Photo, reason = flag(block, "photo"); reason != "" {
+	if d.Photo, reason = flag(photo, hasPhoto, "photo"); reason != "" {
 		return skip("%s", reason)
 	}
 
-	if v, present := block["languages"]; present {
-		list, ok := v.([]any)
+	if hasLanguages {
+		list, ok := languages.([]any)
 		if !ok {
-			return skip("consent.languages must be a list such as [ja, en], not %s", content.TypeName(v))
+			return skip("consent.languages must be a list such as [ja, en], not %s", content.TypeName(languages))
 		}
+		d.Languages = make([]string, 0, len(list))
 		for _, e := range list {
 			s, ok := e.(string)
 			if !ok || strings.TrimSpace(s) == "" {
@@ -135,10 +149,10 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 		}
 	}
 
-	if v, present := block["expires"]; present {
-		t, ok := date(v)
+	if hasExpires {
+		t, ok := date(expires)
 		if !ok {
-			return skip("consent.expires must be a date like 2027-06-30, not %s", content.TypeName(v))
+			return skip("consent.expires must be a date like 2027-06-30, not %s", content.TypeName(expires))
 		}
 		d.Expires = t
 		if !opts.today().Before(t) {
@@ -160,9 +174,8 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 	return d
 }
 
-// flag reads an optional boolean consent field; absent means false.
-func flag(block map[string]any, key string) (bool, string) {
-	v, present := block[key]
+// flag reads an optional boolean consent field, v if present; absent means false.
+func flag(v any, present bool, key string) (bool, string) {
 	if !present {
 		return false, ""
 	}

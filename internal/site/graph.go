@@ -66,8 +66,9 @@ type graph struct {
 	section          []int32     // by source ord: key number of its section's _index, -1 for none
 	termPages        []int32     // pushed term pages
 	sectionNames     []string    // the sections of the items
+	indexKeys        []int32     // the numbers of sections' keys ("talents/_index")
 	termLists        [][]int32   // the items of each term page
-	pageBuf, itemBuf []*Page
+	present          []bool
 
 	// Made by reuse and makePages.
 	same []bool  // the memo's page for this ord is this page
@@ -77,12 +78,11 @@ type graph struct {
 
 func newGraph(cfg *config.Config, fsys fs.FS, m *Memo, slots []int32) *graph {
 	s := &Site{
-		Config:    cfg,
-		Home:      make(map[string]*Page, len(cfg.Languages)),
-		Sections:  make(map[string][]*Page, len(cfg.Languages)),
-		indexKeys: map[string]int32{},
-		terms:     map[string]*Page{},
-		fsys:      fsys,
+		Config:   cfg,
+		Home:     make(map[string]*Page, len(cfg.Languages)),
+		Sections: make(map[string][]*Page, len(cfg.Languages)),
+		terms:    map[string]*Page{},
+		fsys:     fsys,
 	}
 	g := m.scratch
 	m.scratch = nil
@@ -98,7 +98,7 @@ func newGraph(cfg *config.Config, fsys fs.FS, m *Memo, slots []int32) *graph {
 		lists: g.lists[:0], ordOf: g.ordOf[:0], rowOrd: g.rowOrd[:0], files: g.files[:0], keys: g.keys[:0],
 		homesAndSections: g.homesAndSections[:0], unpublished: g.unpublished[:0],
 		photos: g.photos[:0], skipped: g.skipped[:0], warnings: g.warnings[:0], termStart: g.termStart[:0], termFlat: g.termFlat[:0],
-		listed: g.listed[:0], section: g.section[:0], termPages: g.termPages[:0], sectionNames: g.sectionNames[:0], termLists: g.termLists[:0], pageBuf: g.pageBuf[:0], itemBuf: g.itemBuf[:0],
+		listed: g.listed[:0], section: g.section[:0], termPages: g.termPages[:0], sectionNames: g.sectionNames[:0], indexKeys: g.indexKeys[:0], termLists: g.termLists[:0], present: g.present[:0],
 		same: g.same[:0], prev: g.prev[:0], page: g.page[:0],
 		genPaths: map[string]*pathSlot{}, genKeys: map[string]*keySlot{},
 	}
@@ -152,7 +152,7 @@ func (g *graph) keyNumber(k *keySlot) int32 {
 			g.files = append(g.files, false)
 		}
 		if k.index {
-			g.s.indexKeys[k.key] = k.id
+			g.indexKeys = append(g.indexKeys, k.id)
 		}
 	}
 	return k.id
@@ -325,21 +325,25 @@ func (g *graph) ref(e *entry, section string, r *ref) int32 {
 	if to.ord >= 0 {
 		return to.ord
 	}
+	if r.warn == nil {
+		r.warn = &warnings{}
+	}
+	w := r.warn
 	if to.file != "" {
-		if r.skippedFile != to.file {
-			r.skippedFile, r.skippedWarning = to.file, e.src.Path+": cross-reference to "+to.file+" dropped: it is not published"
+		if w.skippedFile != to.file {
+			w.skippedFile, w.skipped = to.file, e.src.Path+": cross-reference to "+to.file+" dropped: it is not published"
 		}
-		g.warnings = append(g.warnings, r.skippedWarning)
+		g.warnings = append(g.warnings, w.skipped)
 		return -1
 	}
-	if r.unknownWarning == "" {
+	if w.unknown == "" {
 		what := "talents"
 		if section == SectionEmployers {
 			what = "employer"
 		}
-		r.unknownWarning = fmt.Sprintf("%s: %s %q: no such item in %s/ (%s)", e.src.Path, what, r.slug, section, e.page.Lang)
+		w.unknown = fmt.Sprintf("%s: %s %q: no such item in %s/ (%s)", e.src.Path, what, r.slug, section, e.page.Lang)
 	}
-	g.warnings = append(g.warnings, r.unknownWarning)
+	g.warnings = append(g.warnings, w.unknown)
 	return -1
 }
 
@@ -690,11 +694,19 @@ func (g *graph) makePages() {
 			links += len(g.lists[i])
 		}
 	}
-	slab := make([]Page, fresh)
+	var slab []Page
+	if g.m.keep {
+		slab = make([]Page, fresh)
+	}
 	for ord := range g.nSources {
 		if !g.same[ord] {
-			p := &slab[0]
-			slab = slab[1:]
+			// A memo for this build only gives its pages away; a kept one
+			// keeps them for the next build to copy.
+			p := g.proto[ord]
+			if g.m.keep {
+				p = &slab[0]
+				slab = slab[1:]
+			}
 			*p = *g.proto[ord]
 			p.Unconsented = g.shown[ord]
 			p.Photo = g.photo[ord]
@@ -757,39 +769,47 @@ func (g *graph) finish() *Site {
 		}
 	}
 	sortByPath(gen)
-	src := g.pageBuf[:0]
+	pages := make([]*Page, 0, g.nSources+len(gen))
 	for _, slot := range m.byPath {
 		if ord := g.ordOf[slot]; ord >= 0 {
-			src = append(src, g.page[ord])
+			pages = append(pages, g.page[ord])
 		}
 	}
-	g.pageBuf = src
-	pages := src
-	if len(gen) > 0 {
-		pages = make([]*Page, 0, len(src)+len(gen))
-		for _, p := range gen {
-			i := sort.Search(len(src), func(i int) bool { return src[i].Path > p.Path })
-			pages = append(append(pages, src[:i]...), p)
-			src = src[i:]
-		}
-		pages = append(pages, src...)
-		g.pageBuf = pages
+	// The few generated pages go in from the back, each after a binary search.
+	end := len(pages)
+	pages = pages[:end+len(gen)]
+	for j := len(gen) - 1; j >= 0; j-- {
+		p := gen[j]
+		i := sort.Search(end, func(i int) bool { return pages[i].Path > p.Path })
+		copy(pages[i+j+1:], pages[i:end])
+		pages[i+j] = p
+		end = i
 	}
-	s.Pages = reuseSlice(m.last.Pages, pages)
+	if slices.Equal(m.last.Pages, pages) {
+		pages = m.last.Pages
+	}
+	s.Pages = pages
 
-	// The pages of each key in each language, for ListedIn and Fallback.
-	items := slices.Grow(g.itemBuf[:0], len(g.rowOrd))[:len(g.rowOrd)]
-	g.itemBuf = items
+	// Which keys have pages in which languages, and the sections' pages, for ListedIn and Fallback.
+	present := slices.Grow(g.present[:0], len(g.rowOrd))[:len(g.rowOrd)]
+	g.present = present
 	for i, ord := range g.rowOrd {
-		items[i] = nil
-		if ord >= 0 {
-			items[i] = g.page[ord]
-		}
+		present[i] = ord >= 0
 	}
 	if slices.Equal(m.last.langs, s.langs) {
-		s.items, s.files, s.keys = reuseSlice(m.last.items, items), reuseSlice(m.last.files, g.files), reuseSlice(m.last.keys, g.keys)
+		s.present, s.files, s.keys = reuseSlice(m.last.present, present), reuseSlice(m.last.files, g.files), reuseSlice(m.last.keys, g.keys)
 	} else {
-		s.items, s.files, s.keys = slices.Clone(items), slices.Clone(g.files), slices.Clone(g.keys)
+		s.present, s.files, s.keys = slices.Clone(present), slices.Clone(g.files), slices.Clone(g.keys)
+	}
+	s.sections = make(map[string][]*Page, len(g.indexKeys))
+	for _, k := range g.indexKeys {
+		row := make([]*Page, g.nl)
+		for l, ord := range g.rowOrd[int(k)*g.nl:][:g.nl] {
+			if ord >= 0 {
+				row[l] = g.page[ord]
+			}
+		}
+		s.sections[g.keys[k]] = row
 	}
 
 	if !slices.IsSortedFunc(g.skipped, bySkipFile) {

@@ -93,7 +93,7 @@ type lastSite struct {
 	Skipped     []Skip
 	Warnings    []string
 	Photos      []*Photo
-	items       []*Page
+	present     []bool
 	files       []bool
 	keys        []string
 	langs       []string
@@ -142,10 +142,14 @@ type entry struct {
 type ref struct {
 	slug string
 	to   *pathSlot // the target's page path in the page's language
-	// The warnings when the reference is dropped, kept from build to build.
-	unknownWarning string
-	skippedFile    string
-	skippedWarning string
+	warn *warnings // made when the reference is first dropped
+}
+
+// warnings are the texts of a dropped reference's warnings, kept from build to build.
+type warnings struct {
+	unknown     string
+	skippedFile string
+	skipped     string
 }
 
 // pathSlot is an interned page path. What a build finds there is valid only
@@ -279,6 +283,16 @@ type arena struct {
 	terms []*termSlot
 	words []string
 	refs  []ref
+	block int // the size of a new block: the number of new entries
+}
+
+// room returns a, with room for n more elements: in a new block if a has
+// none, so that slices taken from it stay where they are.
+func room[T any](a []T, n, block int) []T {
+	if cap(a)-len(a) >= n {
+		return a
+	}
+	return make([]T, 0, max(n, block))
 }
 
 // take returns the last n elements of a, capped, for one entry.
@@ -345,15 +359,24 @@ func (m *Memo) derive(e *entry, p *Page, src *content.Source, opts consent.Optio
 	case KindTalent:
 		e.employer = true
 		if slug := src.Meta.Employer; slug != "" {
+			ar.refs = room(ar.refs, 1, ar.block)
 			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionEmployers, slug)+"/", nil)})
 			e.refs = take(ar.refs, 1)
 		}
 	case KindEmployer:
+		ar.refs = room(ar.refs, len(src.Meta.Talents), ar.block)
 		for _, slug := range src.Meta.Talents {
 			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionTalents, slug)+"/", nil)})
 		}
 		e.refs = take(ar.refs, len(src.Meta.Talents))
 	}
+	all := 0
+	for _, tax := range Taxonomies {
+		if p.Section == tax.Section {
+			all += len(tax.terms(&src.Meta))
+		}
+	}
+	ar.terms, ar.words = room(ar.terms, all, 2*ar.block), room(ar.words, all, 2*ar.block)
 	n := 0
 	for ti, tax := range Taxonomies {
 		if p.Section != tax.Section {
@@ -370,12 +393,25 @@ func (m *Memo) derive(e *entry, p *Page, src *content.Source, opts consent.Optio
 	e.terms, e.words = take(ar.terms, n), take(ar.words, n)
 }
 
+// sortKey is what the orders of entries compare, side by side for sorting.
+type sortKey struct {
+	path string
+	sec  int64
+	nsec int32
+	slot int32
+}
+
+func (m *Memo) sortKey(slot int32) sortKey {
+	e := m.ents[slot]
+	return sortKey{e.page.Path, e.sec, e.nsec, slot}
+}
+
 // byPathOrder orders entries by page path.
-func byPathOrder(a, b *entry) int { return strings.Compare(a.page.Path, b.page.Path) }
+func byPathOrder(a, b sortKey) int { return strings.Compare(a.path, b.path) }
 
 // newestFirst orders entries by date, newest first, then by path: the order
 // of SortNewestFirst.
-func newestFirst(a, b *entry) int {
+func newestFirst(a, b sortKey) int {
 	switch {
 	case a.sec != b.sec:
 		if a.sec > b.sec {
@@ -388,7 +424,7 @@ func newestFirst(a, b *entry) int {
 		}
 		return 1
 	}
-	return strings.Compare(a.page.Path, b.page.Path)
+	return strings.Compare(a.path, b.path)
 }
 
 // prepare gives every source a slot with its entry, reusing the entries of
@@ -403,22 +439,30 @@ func (m *Memo) prepare(sources []*content.Source, opts consent.Options, langs []
 	slots := slices.Grow(m.slotBuf[:0], len(sources))[:len(sources)]
 	m.slotBuf = slots
 	var missing []int // indexes in sources of sources without an entry
-	j := 0
-	for i, src := range sources {
-		slot := int32(-1)
-		if j < len(m.lastSrc) && m.lastSrc[j] == src {
-			slot = m.lastSlot[j]
-			j++
-		} else if s, ok := m.slots[src]; ok {
-			slot = s
-			j = int(m.lastPos[s]) + 1
+	if !m.keep {
+		// A memo for one build: every source is new, and none is looked up again.
+		missing = make([]int, len(sources))
+		for i := range missing {
+			missing[i] = i
 		}
-		slots[i] = slot
-		if slot < 0 {
-			missing = append(missing, i)
-			continue
+	} else {
+		j := 0
+		for i, src := range sources {
+			slot := int32(-1)
+			if j < len(m.lastSrc) && m.lastSrc[j] == src {
+				slot = m.lastSlot[j]
+				j++
+			} else if s, ok := m.slots[src]; ok {
+				slot = s
+				j = int(m.lastPos[s]) + 1
+			}
+			slots[i] = slot
+			if slot < 0 {
+				missing = append(missing, i)
+				continue
+			}
+			m.used[slot] = m.stamp
 		}
-		m.used[slot] = m.stamp
 	}
 
 	// Drop what the last build had and this one does not.
@@ -439,11 +483,20 @@ func (m *Memo) prepare(sources []*content.Source, opts consent.Options, langs []
 	// New entries, in blocks: few allocations for a first build, few for a save.
 	slab := make([]entry, len(missing))
 	pages := make([]Page, len(missing))
-	ar := &arena{terms: make([]*termSlot, 0, 2*len(missing)), words: make([]string, 0, 2*len(missing)), refs: make([]ref, 0, len(missing))}
+	ar := &arena{block: len(missing)}
+	if !m.keep {
+		// Every source at once: the maps at their size.
+		m.paths = make(map[string]*pathSlot, len(missing)+len(missing)/4)
+		m.keys = make(map[string]*keySlot, len(missing)/2)
+	}
+	m.ents = slices.Grow(m.ents, len(missing))
+	m.used = slices.Grow(m.used, len(missing))
+	m.lastPos = slices.Grow(m.lastPos, len(missing))
+	m.pages = slices.Grow(m.pages, len(missing))
 	var fresh []int32
 	for k, i := range missing {
 		src := sources[i]
-		if s, ok := m.slots[src]; ok { // the same new source twice
+		if s, ok := m.slots[src]; ok && m.keep { // the same new source twice
 			slots[i] = s
 			continue
 		}
@@ -456,45 +509,55 @@ func (m *Memo) prepare(sources []*content.Source, opts consent.Options, langs []
 		}
 		e := &slab[k]
 		m.derive(e, &pages[k], src, opts, ar)
-		m.ents[s], m.used[s], m.slots[src] = e, m.stamp, s
+		m.ents[s], m.used[s] = e, m.stamp
+		if m.keep {
+			m.slots[src] = s
+		}
 		slots[i] = s
 		fresh = append(fresh, s)
 	}
 	m.byPath = m.insert(m.byPath, fresh, byPathOrder, false)
 	m.byDate = m.insert(m.byDate, fresh, newestFirst, true)
 
-	m.lastSrc = append(m.lastSrc[:0], sources...)
-	m.lastSlot = append(m.lastSlot[:0], slots...)
-	for i, s := range slots {
-		m.lastPos[s] = int32(i)
+	if m.keep {
+		m.lastSrc = append(m.lastSrc[:0], sources...)
+		m.lastSlot = append(m.lastSlot[:0], slots...)
+		for i, s := range slots {
+			m.lastPos[s] = int32(i)
+		}
 	}
 	return slots
 }
 
 // insert returns the sorted list with the slots fresh (only the items if
 // items is set) sorted in.
-func (m *Memo) insert(list, fresh []int32, cmp func(a, b *entry) int, items bool) []int32 {
-	if items {
-		fresh = slices.DeleteFunc(slices.Clone(fresh), func(s int32) bool { return !m.ents[s].page.IsItem() })
-	} else {
-		fresh = slices.Clone(fresh)
+func (m *Memo) insert(list, fresh []int32, cmp func(a, b sortKey) int, items bool) []int32 {
+	keys := make([]sortKey, 0, len(fresh))
+	for _, s := range fresh {
+		if !items || !m.ents[s].index {
+			keys = append(keys, m.sortKey(s))
+		}
 	}
-	if len(fresh) == 0 {
+	if len(keys) == 0 {
 		return list
 	}
-	slices.SortFunc(fresh, func(a, b int32) int { return cmp(m.ents[a], m.ents[b]) })
+	slices.SortFunc(keys, cmp)
 	if len(list) == 0 {
-		return fresh
+		list = make([]int32, len(keys))
+		for i, k := range keys {
+			list[i] = k.slot
+		}
+		return list
 	}
 	// Merge from the back, in place: each old entry moves up by the number of
 	// new ones before it.
 	end := len(list)
-	list = slices.Grow(list, len(fresh))[:end+len(fresh)]
-	for j := len(fresh) - 1; j >= 0; j-- {
-		e := m.ents[fresh[j]]
-		i := sort.Search(end, func(i int) bool { return cmp(m.ents[list[i]], e) > 0 })
+	list = slices.Grow(list, len(keys))[:end+len(keys)]
+	for j := len(keys) - 1; j >= 0; j-- {
+		k := keys[j]
+		i := sort.Search(end, func(i int) bool { return cmp(m.sortKey(list[i]), k) > 0 })
 		copy(list[i+j+1:], list[i:end])
-		list[i+j] = fresh[j]
+		list[i+j] = k.slot
 		end = i
 	}
 	return list
@@ -536,7 +599,7 @@ func (m *Memo) remember(g *graph) {
 	}
 	s := g.s
 	m.last = lastSite{Pages: s.Pages, Skipped: s.Skipped, Warnings: s.Warnings, Photos: s.Photos,
-		items: s.items, files: s.files, keys: s.keys, langs: s.langs, unpublished: s.unpublished}
+		present: s.present, files: s.files, keys: s.keys, langs: s.langs, unpublished: s.unpublished}
 	m.unpublished = append(m.unpublished[:0], g.unpublished...)
 	g.s = nil
 	m.scratch = g

@@ -103,15 +103,15 @@ type Site struct {
 	// unpublished maps the URL path of every skipped item ("en/talents/x/") to its file.
 	unpublished map[string]string
 	// Pages of one key are translations of each other. Keys are numbered:
-	// for key number k and language l (an index in langs), items[k*len(langs)+l]
-	// is the page and files[k*len(langs)+l] says whether a file exists,
-	// published or not; keys[k] is the key.
-	langs []string // the configured languages, then any other language of a source
-	items []*Page
-	files []bool
-	keys  []string
-	// indexKeys numbers the keys of sections ("talents/_index"), for Fallback.
-	indexKeys map[string]int32
+	// for key number k and language l (an index in langs), present[k*len(langs)+l]
+	// says whether the key has a page in the language, files[k*len(langs)+l]
+	// whether it has a file, published or not; keys[k] is the key.
+	langs   []string // the configured languages, then any other language of a source
+	present []bool
+	files   []bool
+	keys    []string
+	// sections holds the pages of the keys of sections ("talents/_index"), by language, for Fallback.
+	sections map[string][]*Page
 	// terms holds the term pages by path, for TermURL.
 	terms map[string]*Page
 	// byPath indexes Pages by path and keyNumbers numbers keys; both are
@@ -209,10 +209,10 @@ func (s *Site) listedIn(p *Page, k int32, lang string, l int) bool {
 	if p.Lang == lang {
 		return true
 	}
-	var row []*Page
+	var row []bool
 	if k >= 0 {
 		nl := len(s.langs)
-		row = s.items[int(k)*nl:][:nl]
+		row = s.present[int(k)*nl:][:nl]
 		if l >= 0 && s.files[int(k)*nl+l] {
 			return false
 		}
@@ -225,7 +225,7 @@ func (s *Site) listedIn(p *Page, k int32, lang string, l int) bool {
 		if c == p.Lang {
 			return true
 		}
-		if c != lang && row != nil && row[s.langIndex(c)] != nil {
+		if c != lang && row != nil && row[s.langIndex(c)] {
 			return false
 		}
 	}
@@ -250,11 +250,9 @@ func (s *Site) index() {
 // translation there: the same section in that language, else its home.
 func (s *Site) Fallback(p *Page, lang string) *Page {
 	if p.Section != "" {
-		if k, ok := s.indexKeys[p.Section+"/_index"]; ok {
-			if l := s.langIndex(lang); l >= 0 {
-				if sec := s.items[int(k)*len(s.langs)+l]; sec != nil {
-					return sec
-				}
+		if row, ok := s.sections[p.Section+"/_index"]; ok {
+			if l := s.langIndex(lang); l >= 0 && row[l] != nil {
+				return row[l]
 			}
 		}
 	}
