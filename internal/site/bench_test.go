@@ -55,6 +55,38 @@ func BenchmarkBuild(b *testing.B) {
 			}
 		}
 	})
+	b.Run("rebuild-any", func(b *testing.B) {
+		// Saves spread over the whole site, some of which reach many pages
+		// (an employer that many talents name): the average save.
+		b.ReportAllocs()
+		sources := slices.Clone(c.sources)
+		type save struct {
+			i        int
+			versions [2]*content.Source
+		}
+		var saves []save
+		for k := range 64 {
+			i := k * len(sources) / 64
+			d := *c.docFor(sources[i])
+			d.title += " (edited)"
+			saves = append(saves, save{i, [2]*content.Source{sources[i], c.parse(b, &d)}})
+		}
+		opts := opts
+		opts.Memo = site.NewMemo()
+		if _, err := site.Build(c.cfg, sources, opts); err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		defer reportCPU(b)()
+		for b.Loop() {
+			sv := saves[n%len(saves)]
+			sources[sv.i] = sv.versions[(n/len(saves)+1)%2]
+			n++
+			if _, err := site.Build(c.cfg, sources, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // reportCPU reports the CPU time per operation (see cpuTime) when the

@@ -64,6 +64,7 @@ type graph struct {
 	termFlat         []*termSlot // the terms of every source's page, in page order
 	listed           []bool      // by source ord and configured language
 	section          []int32     // by source ord: key number of its section's _index, -1 for none
+	secKey           []*keySlot  // by source ord: its entry's secKey
 	termPages        []int32     // pushed term pages
 	sectionNames     []string    // the sections of the items
 	indexKeys        []int32     // the numbers of sections' keys ("talents/_index")
@@ -98,7 +99,7 @@ func newGraph(cfg *config.Config, fsys fs.FS, m *Memo, slots []int32) *graph {
 		lists: g.lists[:0], ordOf: g.ordOf[:0], rowOrd: g.rowOrd[:0], files: g.files[:0], keys: g.keys[:0],
 		homesAndSections: g.homesAndSections[:0], unpublished: g.unpublished[:0],
 		photos: g.photos[:0], skipped: g.skipped[:0], warnings: g.warnings[:0], termStart: g.termStart[:0], termFlat: g.termFlat[:0],
-		listed: g.listed[:0], section: g.section[:0], termPages: g.termPages[:0], sectionNames: g.sectionNames[:0], indexKeys: g.indexKeys[:0], termLists: g.termLists[:0], present: g.present[:0],
+		listed: g.listed[:0], section: g.section[:0], secKey: g.secKey[:0], termPages: g.termPages[:0], sectionNames: g.sectionNames[:0], indexKeys: g.indexKeys[:0], termLists: g.termLists[:0], present: g.present[:0],
 		same: g.same[:0], prev: g.prev[:0], page: g.page[:0],
 		genPaths: map[string]*pathSlot{}, genKeys: map[string]*keySlot{},
 	}
@@ -159,7 +160,7 @@ func (g *graph) keyNumber(k *keySlot) int32 {
 }
 
 // newOrd numbers the page p.
-func (g *graph) newOrd(p *Page, slot, k int32, l int, pushed bool) int32 {
+func (g *graph) newOrd(p *Page, slot, k int32, l int, pushed, list bool) int32 {
 	ord := int32(len(g.proto))
 	g.proto = append(g.proto, p)
 	g.slot = append(g.slot, slot)
@@ -170,7 +171,7 @@ func (g *graph) newOrd(p *Page, slot, k int32, l int, pushed bool) int32 {
 	g.listOf = append(g.listOf, -1)
 	if pushed {
 		g.rowOrd[int(k)*g.nl+l] = ord
-		if p.Kind == KindHome || p.Kind == KindSection {
+		if list { // a home or section page
 			g.homesAndSections = append(g.homesAndSections, ord)
 			g.newList(ord)
 		}
@@ -237,7 +238,8 @@ func (g *graph) add(slots []int32, unconsented bool) error {
 				g.sectionNames = append(g.sectionNames, sec)
 			}
 		}
-		ord := g.newOrd(e.page, slot, k, l, true)
+		ord := g.newOrd(e.page, slot, k, l, true, e.index)
+		g.secKey = append(g.secKey, e.secKey)
 		g.shown[ord] = shown
 		g.termStart = append(g.termStart, int32(len(g.termFlat)))
 		g.termFlat = append(g.termFlat, e.terms...)
@@ -290,7 +292,7 @@ func (g *graph) generate(p *Page) int32 {
 		}
 	}
 	pushed := ps.at(g.stamp).ord < 0
-	ord := g.newOrd(p, -1, k, g.s.langIndex(p.Lang), pushed)
+	ord := g.newOrd(p, -1, k, g.s.langIndex(p.Lang), pushed, p.Kind == KindHome || p.Kind == KindSection)
 	if pushed {
 		ps.ord = ord
 	}
@@ -397,7 +399,7 @@ func (g *graph) list() {
 	listed := g.listed
 	for ord := range g.nSources {
 		g.section[ord] = -1
-		sk := g.entry(int32(ord)).secKey
+		sk := g.secKey[ord]
 		if sk == nil { // not an item
 			clear(listed[ord*nc : ord*nc+nc])
 			continue
@@ -812,8 +814,11 @@ func (g *graph) finish() *Site {
 		s.sections[g.keys[k]] = row
 	}
 
-	if !slices.IsSortedFunc(g.skipped, bySkipFile) {
-		slices.SortStableFunc(g.skipped, bySkipFile)
+	// As the last build's, they are in order; else sorted by file.
+	if len(g.skipped) == 0 || !slices.Equal(m.last.Skipped, g.skipped) {
+		if !slices.IsSortedFunc(g.skipped, bySkipFile) {
+			slices.SortStableFunc(g.skipped, bySkipFile)
+		}
 	}
 	s.Skipped = reuseSlice(m.last.Skipped, g.skipped)
 	s.Warnings = reuseSlice(m.last.Warnings, g.warnings)

@@ -58,14 +58,16 @@ type Memo struct {
 	// What earlier builds handed out, to hand out again where equal: the
 	// page of each slot's source, the generated pages and the photos; and the
 	// last build's lists.
-	pages       []*Page
-	records     []record // by slot: what pages[slot] points to, in links
-	links       []*Page
-	generated   map[generatedID]*Page
-	photos      map[string]*Photo
-	last        lastSite
-	unpublished []string
-	slotBuf     []int32
+	pages   []*Page
+	records []record // by slot: what pages[slot] points to, in links
+	links   []*Page
+	// linksWritten is the length of links when it was last written afresh.
+	linksWritten int
+	generated    map[generatedID]*Page
+	photos       map[string]*Photo
+	last         lastSite
+	unpublished  []string
+	slotBuf      []int32
 	// keep is set for a Memo of the caller's (not one made for a single build);
 	// scratch holds the last graph's slices for the next to use.
 	keep    bool
@@ -203,6 +205,7 @@ func (m *Memo) reset(opts consent.Options, langs []string) {
 	m.keys = map[string]*keySlot{}
 	m.terms = map[termName]*termSlot{}
 	m.foreign = 0
+	m.linksWritten = 0
 	m.pages, m.records, m.links, m.generated, m.photos, m.last, m.unpublished = nil, nil, nil, nil, nil, lastSite{}, nil
 	// m.stamp goes on counting: slots made before the reset must not look current.
 }
@@ -355,21 +358,7 @@ func (m *Memo) derive(e *entry, p *Page, src *content.Source, opts consent.Optio
 		p.Name = src.Meta.Name
 	}
 	e.photo = p.Consent.Photo && src.Meta.Photo != ""
-	switch p.Kind {
-	case KindTalent:
-		e.employer = true
-		if slug := src.Meta.Employer; slug != "" {
-			ar.refs = room(ar.refs, 1, ar.block)
-			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionEmployers, slug)+"/", nil)})
-			e.refs = take(ar.refs, 1)
-		}
-	case KindEmployer:
-		ar.refs = room(ar.refs, len(src.Meta.Talents), ar.block)
-		for _, slug := range src.Meta.Talents {
-			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionTalents, slug)+"/", nil)})
-		}
-		e.refs = take(ar.refs, len(src.Meta.Talents))
-	}
+	e.employer = p.Kind == KindTalent
 	all := 0
 	for _, tax := range Taxonomies {
 		if p.Section == tax.Section {
@@ -391,6 +380,26 @@ func (m *Memo) derive(e *entry, p *Page, src *content.Source, opts consent.Optio
 		}
 	}
 	e.terms, e.words = take(ar.terms, n), take(ar.words, n)
+}
+
+// deriveRefs fills e's cross-references: after every new entry has its own
+// path, so that a reference to one of them finds it in its entry.
+func (m *Memo) deriveRefs(e *entry, ar *arena) {
+	src, p := e.src, e.page
+	switch p.Kind {
+	case KindTalent:
+		if slug := src.Meta.Employer; slug != "" {
+			ar.refs = room(ar.refs, 1, ar.block)
+			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionEmployers, slug)+"/", nil)})
+			e.refs = take(ar.refs, 1)
+		}
+	case KindEmployer:
+		ar.refs = room(ar.refs, len(src.Meta.Talents), ar.block)
+		for _, slug := range src.Meta.Talents {
+			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionTalents, slug)+"/", nil)})
+		}
+		e.refs = take(ar.refs, len(src.Meta.Talents))
+	}
 }
 
 // sortKey is what the orders of entries compare, side by side for sorting.
@@ -494,6 +503,7 @@ func (m *Memo) prepare(sources []*content.Source, opts consent.Options, langs []
 	m.lastPos = slices.Grow(m.lastPos, len(missing))
 	m.pages = slices.Grow(m.pages, len(missing))
 	var fresh []int32
+	var derived []*entry
 	for k, i := range missing {
 		src := sources[i]
 		if s, ok := m.slots[src]; ok && m.keep { // the same new source twice
@@ -509,12 +519,16 @@ func (m *Memo) prepare(sources []*content.Source, opts consent.Options, langs []
 		}
 		e := &slab[k]
 		m.derive(e, &pages[k], src, opts, ar)
+		derived = append(derived, e)
 		m.ents[s], m.used[s] = e, m.stamp
 		if m.keep {
 			m.slots[src] = s
 		}
 		slots[i] = s
 		fresh = append(fresh, s)
+	}
+	for _, e := range derived {
+		m.deriveRefs(e, ar)
 	}
 	m.byPath = m.insert(m.byPath, fresh, byPathOrder, false)
 	m.byDate = m.insert(m.byDate, fresh, newestFirst, true)
@@ -565,11 +579,21 @@ func (m *Memo) insert(list, fresh []int32, cmp func(a, b sortKey) int, items boo
 
 // remember keeps what the graph handed out for the next build.
 func (m *Memo) remember(g *graph) {
-	m.records = slices.Grow(m.records[:0], len(g.ordOf))[:len(g.ordOf)]
-	m.links = m.links[:0]
+	if n := len(g.ordOf); len(m.records) < n {
+		m.records = append(m.records, make([]record, n-len(m.records))...)
+	}
+	// A reused page's record stands; new pages' records go at the end of
+	// links, which is written afresh when it has grown to twice its size.
+	all := len(m.links) > 2*m.linksWritten+1024
+	if all {
+		m.links = m.links[:0]
+	}
 	for slot, ord := range g.ordOf {
 		if ord < 0 {
-			m.pages[slot], m.records[slot] = nil, record{}
+			m.pages[slot] = nil
+			continue
+		}
+		if g.same[ord] && !all {
 			continue
 		}
 		m.pages[slot] = g.page[ord]
@@ -587,6 +611,9 @@ func (m *Memo) remember(g *graph) {
 		}
 		r.to = int32(len(m.links))
 		m.records[slot] = r
+	}
+	if all {
+		m.linksWritten = len(m.links)
 	}
 	m.generated = make(map[generatedID]*Page, len(g.proto)-g.nSources)
 	for ord := g.nSources; ord < len(g.proto); ord++ {
