@@ -33,6 +33,9 @@ type doc struct {
 	draft    string // raw YAML value, "" for none
 	photo    string
 	consent  string // the lines under "consent:", "" for no block at all
+	// foreign is a language that is not the site's: content.Load refuses
+	// such a file, but Build must not mind a caller that makes one.
+	foreign string
 }
 
 func (d *doc) text() string {
@@ -102,9 +105,16 @@ var (
 
 func (c *corpus) parse(t testing.TB, d *doc) *content.Source {
 	t.Helper()
-	src, err := content.Parse(d.path, []byte(d.text()), c.cfg)
+	p := d.path
+	if d.foreign != "" {
+		p = strings.Replace(p, "."+d.foreign+".", ".en.", 1)
+	}
+	src, err := content.Parse(p, []byte(d.text()), c.cfg)
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", d.path, err, d.text())
+	}
+	if d.foreign != "" {
+		src.Path, src.Lang = d.path, d.foreign
 	}
 	return src
 }
@@ -284,6 +294,9 @@ func newCorpus(t testing.TB, seed int64, talents int, edge bool) *corpus {
 			&doc{path: "content/news/renamed.en.md", slug: "custom-slug", title: "Custom", date: "2024-02-02", consent: "  publish: true\n"},
 			&doc{path: "content/news/plain.md", title: "ニュース", date: "2024-02-02", consent: "  publish: true\n  languages: [ja]\n"},
 			&doc{path: "content/news/both.ja.md", title: "両方", consent: "  publish: true\n  languages: [en, ja]\n"},
+			&doc{path: "content/news/both.fr.md", foreign: "fr", title: "Les deux", consent: "  publish: true\n"},
+			&doc{path: "content/talents/_index.fr.md", foreign: "fr", title: "Talents (fr)"},
+			&doc{path: "content/talents/talent-00002.fr.md", foreign: "fr", title: "Talent 2 (fr)", skills: []string{"go"}, consent: "  publish: true\n  languages: [fr, en]\n"},
 		)
 		for i := range 30 {
 			d := &doc{path: fmt.Sprintf("content/news/n-%02d.%s.md", i, []string{"ja", "en"}[i%2]), title: fmt.Sprintf("News %d", i), date: c.date(), consent: c.consentBlock(), draft: c.draft()}

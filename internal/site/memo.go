@@ -18,10 +18,22 @@ import (
 // it in Options; a source passed again as the same *content.Source pointer,
 // with the same consent options and languages, is then not looked at again.
 //
+// A Memo also keeps the pages it handed out: a build hands out a page of the
+// last build again (the same *Page) when it would make it equal in every
+// field, down to the pages it points to, so a save that changes one story
+// makes new pages only for that story and the pages that point to it. A
+// page once handed out is never changed.
+//
 // The zero Memo is ready to use. Builds that share a Memo take turns. Entries
-// of sources that a build no longer passes are dropped at its end, so a Memo
-// holds no more than the last build's sources. The graph is the same with or
-// without a Memo, to the order of every list.
+// of sources that a build no longer passes are dropped by that build, so a
+// Memo holds no more than the last build's sources and pages. The graph is
+// the same with or without a Memo, to the order of every list.
+//
+// A Source must not be changed once passed with a Memo: a changed file is a
+// new Source (as content.Parse makes it). A Memo is only valid for one site's
+// settings; one whose languages or consent options (day, drafts) change
+// starts afresh by itself, but a caller that loads new settings may as well
+// use a new Memo.
 type Memo struct {
 	mu      sync.Mutex
 	ready   bool

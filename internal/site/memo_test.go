@@ -119,6 +119,14 @@ func TestMemoGivesTheSameGraph(t *testing.T) {
 						c.docs, c.sources = c.docs[:len(c.docs)-1], c.sources[:len(c.sources)-1]
 					}
 					did = append(did, "twin "+d.path)
+				case 6:
+					// A source passed twice (a caller's slip): if skipped, it is skipped twice.
+					i := r.Intn(len(c.docs))
+					c.docs, c.sources = append(c.docs, c.docs[i]), append(c.sources, c.sources[i])
+					broken = func() {
+						c.docs, c.sources = c.docs[:len(c.docs)-1], c.sources[:len(c.sources)-1]
+					}
+					did = append(did, "twice "+c.docs[i].path)
 				}
 				sources := c.sources
 				if r.Intn(4) == 0 {
