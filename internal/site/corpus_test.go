@@ -327,7 +327,7 @@ func (c *corpus) edit(t testing.TB) string {
 	i := c.r.Intn(len(c.docs))
 	d := *c.docs[i]
 	what := ""
-	switch c.r.Intn(11) {
+	switch c.r.Intn(12) {
 	case 0:
 		what = "flip consent"
 		if strings.Contains(d.consent, "publish: true") {
@@ -358,6 +358,14 @@ func (c *corpus) edit(t testing.TB) string {
 		c.docs = slices.Delete(c.docs, i, i+1)
 		c.sources = slices.Delete(c.sources, i, i+1)
 		return what
+	case 11:
+		// A story in a section of its own: one section page more (or, when
+		// deleted, fewer) before the term pages.
+		d := &doc{path: fmt.Sprintf("content/extra-%d/story.en.md", c.next), title: "Extra", date: c.date(), consent: "  publish: true\n"}
+		c.next++
+		c.docs = append(c.docs, d)
+		c.sources = append(c.sources, c.parse(t, d))
+		return "add " + d.path
 	case 8:
 		what = "add"
 		docs := c.talent(c.next, max(1, c.next/4))

@@ -476,7 +476,8 @@ func (g *graph) list() {
 			g.termPages = append(g.termPages, ord)
 		}
 		g.newList(ord)
-		g.lists[g.listOf[ord]] = g.termLists[tm.list]
+		i := g.listOf[ord]
+		g.lists[i] = append(g.lists[i], g.termLists[tm.list]...) // a copy: each slice is kept for the next build in one place
 		g.lists[g.listOf[index]] = append(g.lists[g.listOf[index]], ord)
 	}
 }

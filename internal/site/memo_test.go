@@ -148,3 +148,50 @@ func TestMemoGivesTheSameGraph(t *testing.T) {
 		})
 	}
 }
+
+// The pages of a build are read (rendered, served) while the next build
+// runs; two builds may share a memo. Under -race this shows that a build
+// writes nothing an earlier one handed out.
+func TestMemoBuildsWhileEarlierGraphIsRead(t *testing.T) {
+	c := newCorpus(t, 3, 300, true)
+	memo := site.NewMemo()
+	opts := site.Options{Consent: consent.Options{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}, FS: c.fsys, Memo: memo}
+	first, err := site.Build(c.cfg, c.sources, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dumpNew(first)
+	done := make(chan string)
+	go func() {
+		var got string
+		for range 5 {
+			got = dumpNew(first)
+		}
+		done <- got
+	}()
+	builds := make(chan error)
+	for range 2 {
+		sources := slices.Clone(c.sources)
+		go func() {
+			var err error
+			for range 5 {
+				_, err = site.Build(c.cfg, sources, opts)
+			}
+			builds <- err
+		}()
+	}
+	for range 10 {
+		c.edit(t)
+		if _, err := site.Build(c.cfg, c.sources, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if err := <-builds; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := <-done; got != want {
+		t.Fatalf("the first graph changed while it was read: %s", firstDiff(want, got))
+	}
+}
