@@ -93,6 +93,18 @@
 // needles), ruby annotations inside a name, and text in images are not
 // found. Give such variants as needles of their own.
 //
+// # Memo
+//
+// A build scans much that it has scanned before: the header and footer of
+// every page, cards shown on several listing pages, and, in the preview
+// server, whole files written again after a small edit. A Memo shared by
+// the Scanners of a build (WithMemo) remembers the chunks of text in which
+// they found nothing and skips them when they come again; the results are
+// exactly those without it. memo.go explains how, and why it is exact.
+//
+//	memo := leakscan.NewMemo() // one for the build, or for the server's life
+//	markup := set.Scanner(leakscan.WithHTML(), leakscan.WithEscapes(), leakscan.WithMemo(memo))
+//
 // # Positions
 //
 // Match.Offset and Match.End are byte offsets into the original text: the

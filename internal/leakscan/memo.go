@@ -122,25 +122,32 @@ import (
 // # Keys
 //
 // A chunk is known by two 64-bit maphash sums of its bytes, under two seeds
-// drawn for the Memo, and its length; each sum is combined with a tag: the
+// drawn for the Memo, combined with its length and with a tag: the
 // fingerprint of the Set (its needle texts and minimum, hashed the same
-// way), the mode, and whether the chunk is final. A wrong skip needs a
-// chunk of the same length whose two sums both equal a remembered one's: for
-// a billion chunks looked up against a million remembered, about
+// way), the mode, and whether the chunk is final. Two chunks of the same
+// bytes, length and tag have the same key; two that differ in any have
+// equal keys with a chance of 2^-128: a wrong skip, for a billion chunks
+// looked up against a million remembered, has a chance of about
 // 10^15 / 2^128 ≈ 3·10^-24. That counts on maphash behaving as a random
 // function on texts chosen without knowledge of its seeds, which are drawn
 // in the process and never leave it; the texts are the site's own pages.
 // (It is no defence against an author who wants to hide a name from the
 // scan; nor is the scan: "Аmina" with a Cyrillic "А" passes it.)
 
-// Chunk sizes. A chunk ends at the first barrier at least minChunk after
+// Chunk sizes. A chunk ends at the first barrier at least a minimum after
 // its start where the content says so (cutAt), or at the first barrier
-// after maxChunk. Smaller chunks skip more of a text that changed here and
-// there; each costs a hash, a lookup and a few calls.
+// after maxChunk. Smaller chunks skip more of what repeats (a footer of a
+// kilobyte, a card) and of a text edited here and there, but each costs a
+// few calls, two hashes of its bytes and a lookup (about 0.2 µs), so the
+// minimum is smaller where scanning a byte costs more (markup) than where
+// it costs less (JSON). On the output of content/ (70 files), a first
+// build skips a third of the bytes (the chrome every page repeats); with
+// 512 bytes for markup too, a fifth.
 const (
-	minChunk = 256
-	maxChunk = 8 << 10
-	cutBits  = 2 // a candidate whose hash has this many leading zero bits is a cut
+	minChunkTags = 192
+	minChunkText = 512
+	maxChunk     = 8 << 10
+	cutBits      = 2 // a candidate whose hash has this many leading zero bits is a cut
 )
 
 // memoLimit is how many chunks a Memo remembers in one generation: it
@@ -176,10 +183,7 @@ type Memo struct {
 }
 
 // memoKey identifies a chunk: see Keys above.
-type memoKey struct {
-	h0, h1 uint64
-	n      int
-}
+type memoKey [2]uint64
 
 // NewMemo returns an empty Memo.
 func NewMemo() *Memo { return newMemo(memoLimit) }
@@ -188,7 +192,7 @@ func newMemo(limit int) *Memo {
 	return &Memo{
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		limit: limit,
-		cur:   make(map[memoKey]struct{}),
+		cur:   make(map[memoKey]struct{}, min(limit, 1<<14)),
 	}
 }
 
@@ -252,7 +256,7 @@ type memoScan struct {
 	*Memo
 	html     bool // barriers are break tags; else the cut byte
 	cut      byte // the byte chunks end with; 0: none, the whole text is one chunk
-	min, max int  // minChunk, maxChunk (tests make chunks smaller)
+	min, max int  // minChunkTags or minChunkText, maxChunk (tests make chunks smaller)
 	bits     uint // cutBits
 	every    bool // cut after every cut byte (tests: a cut anywhere is exact)
 	kinds    *[256]uint8
@@ -263,11 +267,11 @@ type memoScan struct {
 func newMemoScan(sc *Scanner) *memoScan {
 	m := sc.cfg.mode
 	ms := &memoScan{
-		Memo: sc.cfg.memo, html: m&mTags != 0, min: minChunk, max: maxChunk, bits: cutBits,
+		Memo: sc.cfg.memo, html: m&mTags != 0, min: minChunkText, max: maxChunk, bits: cutBits,
 		kinds: &modeTables()[m].kinds, tab: tables(),
 	}
 	if ms.html {
-		ms.cut = '>'
+		ms.cut, ms.min = '>', minChunkTags
 	} else {
 		for _, c := range []byte(cutBytes) {
 			if sc.ac.class[c] == 0 && ms.kinds[c] == kPlain && !(m&mEntities != 0 && (c == '#' || c == ';')) {
@@ -289,11 +293,11 @@ func (ms *memoScan) key(chunk []byte, final bool) memoKey {
 	if final {
 		t = &ms.tags[1]
 	}
-	return memoKey{maphash.Bytes(ms.seeds[0], chunk) ^ t[0], maphash.Bytes(ms.seeds[1], chunk) ^ t[1], len(chunk)}
+	return memoKey{maphash.Bytes(ms.seeds[0], chunk) ^ t[0], maphash.Bytes(ms.seeds[1], chunk) ^ t[1] ^ uint64(len(chunk))*0x9e3779b97f4a7c15}
 }
 
 // nextCut returns the end of the chunk that starts at c0: the first cut at
-// least minChunk after it, or the end of the text.
+// least ms.min after it, or the end of the text.
 func (ms *memoScan) nextCut(text []byte, c0 int) int {
 	n := len(text)
 	if ms.cut == 0 {
@@ -314,8 +318,10 @@ func (ms *memoScan) nextCut(text []byte, c0 int) int {
 
 // cutAt reports whether a chunk that starts at c0 ends at c, just after a
 // cut byte. Any answer is exact; this one tries to cut where the stream
-// arrives, and where the same content is cut wherever it stands: after
-// the same 16 bytes, or between two siblings (</li><li>).
+// arrives (after a break tag; before a byte that does not combine with the
+// cut byte), and where the same content is cut wherever it stands: after
+// the same 16 bytes, or between two siblings (</li><li>), so that each
+// card of a listing is a chunk of its own.
 func (ms *memoScan) cutAt(text []byte, c0, c int) bool {
 	if ms.every {
 		return true
@@ -323,16 +329,14 @@ func (ms *memoScan) cutAt(text []byte, c0, c int) bool {
 	if !ms.html {
 		// The stream arrives only where the next byte neither combines
 		// with the cut byte nor may start an escape.
-		if ms.kinds[text[c]] == kSpecial || !ms.tab.boundaryAt(text, c) {
-			return false
-		}
-		return c-c0 >= ms.max || ms.hashCut(text, c)
+		return (c-c0 >= ms.max || ms.hashCut(text, c)) && ms.kinds[text[c]] != kSpecial && ms.tab.boundaryAt(text, c)
 	}
-	name, closing, ok := tagBefore(text, max(c0, c-128), c)
-	if !ok || isInlineName(name) {
-		return false // not a break tag: the stream does not arrive after it
+	if c-c0 >= ms.max || ms.hashCut(text, c) {
+		name, ok := tagBefore(text, max(c0, c-128), c)
+		return ok && !isInlineName(name) // else the stream does not arrive after it
 	}
-	return c-c0 >= ms.max || ms.hashCut(text, c) || closing && siblingAt(text, c, name)
+	name, ok := siblingAt(text, c0, c)
+	return ok && !isInlineName(name)
 }
 
 // hashCut reports whether the 16 bytes before c make a cut (c ≥ 16: min ≥ 16).
@@ -346,42 +350,55 @@ func (ms *memoScan) hashCut(text []byte, c int) bool {
 	return h>>(64-ms.bits) == 0
 }
 
-// tagBefore reads the tag that ends with the '>' at text[c-1], starting
-// at from or later: its name, and whether it is a closing tag.
-func tagBefore(text []byte, from, c int) (name []byte, closing, ok bool) {
+// tagBefore reads the name of the tag that ends with the '>' at
+// text[c-1] and starts at from or later.
+func tagBefore(text []byte, from, c int) (name []byte, ok bool) {
 	lt := bytes.LastIndexByte(text[from:c-1], '<')
 	if lt < 0 {
-		return nil, false, false
+		return nil, false
 	}
 	k := from + lt + 1
-	if k < c && text[k] == '/' {
-		closing = true
+	if text[k] == '/' {
 		k++
 	}
 	start := k
-	for k < c && tagNameByte[text[k]] {
-		k++
+	for tagNameByte[text[k]] {
+		k++ // stops at the '>' at the latest
 	}
 	if k == start || !isASCIILetter(rune(text[start])) || !(isSpaceASCII(text[k]) || text[k] == '/' || text[k] == '>') {
-		return nil, false, false
+		return nil, false
 	}
-	return text[start:k], closing, true
+	return text[start:k], true
 }
 
-// siblingAt reports whether a tag named name opens at c, after white space.
-func siblingAt(text []byte, c int, name []byte) bool {
-	for c < len(text) && isSpaceASCII(text[c]) {
-		c++
+// siblingAt reports whether c is between two siblings: "</name>" ends
+// there (starting at c0 or later) and "<name" opens after it, perhaps
+// after white space. It returns name.
+func siblingAt(text []byte, c0, c int) (name []byte, ok bool) {
+	k := c
+	for k < len(text) && isSpaceASCII(text[k]) {
+		k++
 	}
-	if c+len(name)+1 >= len(text) || text[c] != '<' {
-		return false
+	if k+1 >= len(text) || text[k] != '<' || !isASCIILetter(rune(text[k+1])) {
+		return nil, false
 	}
-	for k, b := range name {
-		if lowerASCII[text[c+1+k]] != lowerASCII[b] {
-			return false
+	start := k + 1
+	for k = start; k < len(text) && tagNameByte[text[k]]; k++ {
+	}
+	n := k - start
+	if k == len(text) || !(isSpaceASCII(text[k]) || text[k] == '/' || text[k] == '>') || c-n-3 < c0 {
+		return nil, false
+	}
+	end := text[c-n-3 : c] // "</name>"
+	if end[0] != '<' || end[1] != '/' {
+		return nil, false
+	}
+	for i := range n {
+		if lowerASCII[end[2+i]] != lowerASCII[text[start+i]] {
+			return nil, false
 		}
 	}
-	return !tagNameByte[text[c+1+len(name)]]
+	return text[start:k], true
 }
 
 // runMemo is stream.run for the main stream of a Scanner with a memo: it

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -207,7 +209,7 @@ func FuzzMemo(f *testing.F) {
 		}
 		var pairs []memoPair
 		for _, c := range []chunking{chunksSmall, chunksBarriers, chunksEvery} {
-			pairs = append(pairs, newMemoPairs(set, NewMemo(), c)...)
+			pairs = append(pairs, newMemoPairs(set, newMemo(1<<10), c)...)
 		}
 		for _, p := range pairs {
 			for _, text := range []string{a, b, a + b, b + a, a + a, b + b + a, a + "\n" + b, b + a + b} {
@@ -481,4 +483,59 @@ func editIndex(r *rand.Rand, index []byte, edits int) []byte {
 		out = slices.Insert(out, at+k, []byte(",99999")...)
 	}
 	return out
+}
+
+// TestMemoOutDir scans the built site in $LEAKSCAN_BENCH_DIR twice with a
+// memo, each file with the scanner the publisher would use, and compares
+// with the scan without.
+func TestMemoOutDir(t *testing.T) {
+	markup, plain := outDirFiles(t)
+	set := Compile(append(siteNeedles(2000, 1), memoNeedles...))
+	m := NewMemo()
+	hs := memoPair{with: set.Scanner(WithHTML(), WithEscapes(), WithMemo(m)), without: set.Scanner(WithHTML(), WithEscapes())}
+	ps := memoPair{with: set.Scanner(WithEscapes(), WithMemo(m)), without: set.Scanner(WithEscapes())}
+	for pass := range 2 {
+		scanned, skipped := m.scanned.Load(), m.skipped.Load()
+		for _, f := range markup {
+			hs.check(t, f)
+		}
+		for _, f := range plain {
+			ps.check(t, f)
+		}
+		t.Logf("pass %d (Find, then First, of each file): skipped %d of %d bytes", pass, m.skipped.Load()-skipped, m.scanned.Load()-scanned)
+	}
+}
+
+// outDirFiles reads the text files of $LEAKSCAN_BENCH_DIR (up to 64 MB),
+// by the scanner the publisher would use.
+func outDirFiles(tb testing.TB) (markup, plain [][]byte) {
+	dir := os.Getenv("LEAKSCAN_BENCH_DIR")
+	if dir == "" {
+		tb.Skip("LEAKSCAN_BENCH_DIR is not set")
+	}
+	total := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || total > 64<<20 {
+			return err
+		}
+		ext := filepath.Ext(path)
+		if !slices.Contains([]string{".html", ".xml", ".svg", ".json", ".js", ".txt"}, ext) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		total += len(data)
+		if ext == ".html" || ext == ".xml" || ext == ".svg" {
+			markup = append(markup, data)
+		} else {
+			plain = append(plain, data)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return markup, plain
 }
