@@ -126,13 +126,28 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 	res.Warnings = append(res.Warnings, s.Warnings...)
 	stage("graph")
 
+	// The guard collects the needles while the pages' Markdown is converted,
+	// which does not need them; nothing is written before both are done.
+	type checked struct {
+		fp  *guard.Fingerprints
+		err error
+	}
+	guarded := make(chan checked, 1)
+	if !b.opts.Unconsented {
+		go func() {
+			fp, err := b.checker.Check(s)
+			guarded <- checked{fp, err}
+		}()
+	}
+	prepared, prepErr := b.renderer.Prepare(s, b.cache)
 	var fopts []publish.Option
 	needles := ""
 	if !b.opts.Unconsented {
-		fp, err := b.checker.Check(s)
-		if err != nil {
-			return nil, err
+		g := <-guarded
+		if g.err != nil {
+			return nil, g.err // the consent check's finding first, as when it ran alone
 		}
+		fp := g.fp
 		needles = fp.Key()
 		res.Fingerprints = fp
 		if b.scanners == nil || needles != b.scanKey {
@@ -143,7 +158,10 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 		}
 		fopts = append(fopts, publish.WithScanners(b.scanners))
 	}
-	stage("guard")
+	if prepErr != nil {
+		return nil, prepErr
+	}
+	stage("guard") // and Markdown
 	if b.opts.NoMinify {
 		fopts = append(fopts, publish.WithoutMinify())
 	}
@@ -157,7 +175,7 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 		b.cache.Epoch = h.Sum64()
 	}
 	funnel := publish.New(target, fopts...)
-	warnings, kept, err := b.renderer.RenderCached(s, funnel, b.cache)
+	warnings, kept, err := b.renderer.Finish(prepared, funnel)
 	res.Warnings = append(res.Warnings, warnings...)
 	if err != nil {
 		return nil, err

@@ -114,7 +114,10 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	f.navs = make([]uint64, len(r.cfg.Languages))
 	for li, lang := range r.cfg.Languages {
 		f.cards[li] = make([]atomic.Uint64, len(s.Pages))
-		h := f.hasher()
+		// Not f.hasher(): the Epoch may not be set yet (see Prepare); every
+		// page's hash starts with it.
+		var h hasher
+		h.SetSeed(c.seed)
 		if home := s.Home[lang]; home != nil {
 			h.str(home.Path)
 		}

@@ -102,6 +102,29 @@ func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error)
 // and its output path is returned in kept (the caller reuses the earlier
 // bytes); Markdown is converted again only for sources that changed.
 func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kept []string, err error) {
+	pr, err := r.Prepare(s, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Finish(pr, w)
+}
+
+// Prepared is the first half of a render: every page's Markdown converted.
+// It needs the page graph only, not the leak scan's needles, so a build
+// prepares while the guard collects them.
+type Prepared struct {
+	s        *site.Site
+	c        *Cache
+	bodies   []body
+	index    map[*site.Page]int
+	fp       *fingerprinter
+	warnings []string
+}
+
+// Prepare converts the Markdown of s's pages (with a Cache, of those whose
+// source changed). Set the Cache's Epoch before Finish, not before Prepare.
+func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
+	var warnings []string
 	bodies := make([]body, len(s.Pages))
 	index := make(map[*site.Page]int, len(s.Pages))
 	for i, p := range s.Pages {
@@ -149,9 +172,17 @@ func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kep
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	sort.Strings(warnings)
+	return &Prepared{s: s, c: c, bodies: bodies, index: index, fp: fp, warnings: warnings}, nil
+}
+
+// Finish renders and writes every output of a prepared render. Without a
+// Cache it returns no kept paths; with one, the paths of outputs whose
+// inputs are as last time, which it did not render again.
+func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err error) {
+	s, c, bodies, index, fp, warnings := pr.s, pr.c, pr.bodies, pr.index, pr.fp, pr.warnings
 	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index, fp: fp}
 	if fp != nil {
 		fp.views = views
