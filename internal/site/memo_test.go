@@ -53,13 +53,13 @@ func build(t *testing.T, c *corpus, sources []*content.Source, opts site.Options
 }
 
 func TestMemoGivesTheSameGraph(t *testing.T) {
-	rounds := 60
+	rounds := 40
 	if testing.Short() {
-		rounds = 15
+		rounds = 10
 	}
 	for _, seed := range []int64{1, 2} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			c := newCorpus(t, seed, 1500, true)
+			c := newCorpus(t, seed, 1200, true)
 			r := rand.New(rand.NewSource(seed))
 			memo := site.NewMemo()
 			opts := site.Options{Consent: consent.Options{Now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}, FS: c.fsys}
