@@ -30,6 +30,18 @@ func BenchmarkBuild(b *testing.B) {
 			}
 		}
 	})
+	b.Run("first", func(b *testing.B) {
+		// The first build of a preview server: cold, into a new memo.
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		for b.Loop() {
+			opts := opts
+			opts.Memo = site.NewMemo()
+			if _, err := site.Build(c.cfg, c.sources, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("rebuild", func(b *testing.B) {
 		b.ReportAllocs()
 		sources := slices.Clone(c.sources)

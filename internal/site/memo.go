@@ -349,7 +349,7 @@ func (m *Memo) derive(e *entry, p *Page, src *content.Source, opts consent.Optio
 		case SectionEmployers:
 			p.Kind = KindEmployer
 		}
-		p.Path = path.Join(src.Lang, src.Section, src.Slug) + "/"
+		p.Path = joinPath(src.Lang, src.Section, src.Slug)
 	}
 	e.path = m.path(p.Path, &e.ownPath)
 	e.key = m.key(p.Key, &e.ownKey)
@@ -402,16 +402,33 @@ func (m *Memo) deriveRefs(e *entry, ar *arena) {
 	case KindTalent:
 		if slug := src.Meta.Employer; slug != "" {
 			ar.refs = room(ar.refs, 1, ar.block)
-			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionEmployers, slug)+"/", nil)})
+			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(joinPath(p.Lang, SectionEmployers, slug), nil)})
 			e.refs = take(ar.refs, 1)
 		}
 	case KindEmployer:
 		ar.refs = room(ar.refs, len(src.Meta.Talents), ar.block)
 		for _, slug := range src.Meta.Talents {
-			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(path.Join(p.Lang, SectionTalents, slug)+"/", nil)})
+			ar.refs = append(ar.refs, ref{slug: slug, to: m.path(joinPath(p.Lang, SectionTalents, slug), nil)})
 		}
 		e.refs = take(ar.refs, len(src.Meta.Talents))
 	}
+}
+
+// joinPath is path.Join(lang, section, slug) + "/", the page path of an item,
+// without path.Join's work where there is nothing to clean.
+func joinPath(lang, section, slug string) string {
+	if plain(lang) && plain(slug) && (section == "" || plain(section)) {
+		if section == "" {
+			return lang + "/" + slug + "/"
+		}
+		return lang + "/" + section + "/" + slug + "/"
+	}
+	return path.Join(lang, section, slug) + "/"
+}
+
+// plain reports whether s is one path segment that path.Join keeps as is.
+func plain(s string) bool {
+	return s != "" && s != "." && s != ".." && strings.IndexByte(s, '/') < 0
 }
 
 // sortKey is what the orders of entries compare, side by side for sorting.

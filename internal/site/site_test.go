@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"kakehashi/internal/config"
 	"kakehashi/internal/consent"
@@ -142,6 +143,26 @@ func TestCrossReferencesToSkippedItemsAreDropped(t *testing.T) {
 	for _, w := range []string{"content/talents/ok.en.md: cross-reference to content/employers/gone.en.md dropped", "content/employers/open.en.md: cross-reference to content/talents/hidden.en.md dropped", `"nobody": no such item`} {
 		if !strings.Contains(warn, w) {
 			t.Errorf("warnings lack %q:\n%s", w, warn)
+		}
+	}
+}
+
+func TestTermSlugOfSlugs(t *testing.T) {
+	for _, term := range []string{"go", "machine-learning", "c99", "a-b-c", "-go", "go-", "a--b", "Go", "go ", "ü", "", "-"} {
+		var b strings.Builder
+		dash := false
+		for _, r := range strings.TrimSpace(term) {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(unicode.ToLower(r))
+				dash = false
+			case !dash && b.Len() > 0:
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+		if want := strings.TrimSuffix(b.String(), "-"); site.TermSlug(term) != want {
+			t.Errorf("TermSlug(%q) = %q, want %q", term, site.TermSlug(term), want)
 		}
 	}
 }

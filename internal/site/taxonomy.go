@@ -37,6 +37,9 @@ func (s *Site) TermURL(taxonomy, lang, term string) string {
 // TermSlug makes a term safe as a path segment: lower case, letters and
 // digits of any script, words joined by hyphens.
 func TermSlug(term string) string {
+	if isSlug(term) {
+		return term
+	}
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.TrimSpace(term) {
@@ -50,4 +53,21 @@ func TermSlug(term string) string {
 		}
 	}
 	return strings.TrimSuffix(b.String(), "-")
+}
+
+// isSlug reports whether TermSlug(term) is term itself: lower-case ASCII
+// letters and digits, words joined by single hyphens (most terms).
+func isSlug(term string) bool {
+	if term == "" || term[0] == '-' || term[len(term)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(term); i++ {
+		switch c := term[i]; {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case c == '-' && term[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
