@@ -77,12 +77,9 @@ func Decide(front map[string]any, lang string, opts Options) Decision {
 	// One pass over the block. These are the keys it may hold; any other key
 	// skips the file (the first in sort order is named): a misspelt "expire"
 	// must not quietly mean "never expires".
-	var (
-		publish, realName, photo, languages, expires any
-		hasPublish, hasRealName, hasPhoto, hasLanguages, hasExpires bool
-		unknown                                                     string
-		hasUnknown                                                  bool
-	)
+	var publish, realName, photo, languages, expires any
+	var hasPublish, hasRealName, hasPhoto, hasLanguages, hasExpires, hasUnknown bool
+	var unknown string
 	for k, v := range block {
 		switch k {
 		case "publish":
