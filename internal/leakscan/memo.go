@@ -138,21 +138,23 @@ import (
 // its start where the content says so (cutAt), or at the first barrier
 // after maxChunk. Smaller chunks skip more of what repeats (a footer of a
 // kilobyte, a card) and of a text edited here and there, but each costs a
-// few calls, two hashes of its bytes and a lookup (about 0.2 µs), so the
-// minimum is smaller where scanning a byte costs more (markup) than where
-// it costs less (JSON). On the output of content/ (70 files), a first
-// build skips a third of the bytes (the chrome every page repeats); with
-// 512 bytes for markup too, a fifth.
+// few calls, two hashes of its bytes and a lookup (about 0.3 µs). Pages
+// repeat their chrome in pieces, and scanning markup costs more a byte, so
+// chunks after break tags are small: on the output of content/ (70 files),
+// a first build skips a third of the bytes with 192, a fifth with 512.
+// Other texts (a search index) rarely repeat but as a whole, after an edit,
+// and are scanned faster: there larger chunks cost less.
 const (
 	minChunkTags = 192
-	minChunkText = 512
+	minChunkText = 1024
 	maxChunk     = 8 << 10
 	cutBits      = 2 // a candidate whose hash has this many leading zero bits is a cut
 )
 
-// memoLimit is how many chunks a Memo remembers in one generation: it
-// holds at most two, about 40 bytes each.
-const memoLimit = 1 << 17
+// memoSlots is the size of a Memo's table of one generation (16 bytes a
+// slot): filled to three quarters, it starts the next generation and
+// forgets the one before, so that it holds at most 8 MB.
+const memoSlots = 1 << 18
 
 // cutBytes are the bytes a Scanner without tags cuts after, in order of
 // preference: the first that is a barrier for its needles and mode.
@@ -170,14 +172,14 @@ const cutBytes = `",}];)>|`
 // that learned it, and is used only by Scanners of the same: Scanners of
 // several modes, and of Sets compiled again from the same needles, may
 // share one, and after the needles change the old entries are never used
-// again. Its memory is bounded (a few megabytes): past memoLimit chunks it
-// forgets those not seen since the last time it did.
+// again. Its memory is bounded (8 MB, for some 200,000 chunks): when full,
+// it forgets the chunks not seen since the last time it was.
 type Memo struct {
 	seeds [2]maphash.Seed
-	limit int // chunks per generation
+	max   int // slots of a table
 
 	mu       sync.Mutex
-	cur, old map[memoKey]struct{}
+	cur, old memoTable
 
 	scanned, skipped atomic.Int64 // bytes given to Scanners and bytes skipped
 }
@@ -186,14 +188,10 @@ type Memo struct {
 type memoKey [2]uint64
 
 // NewMemo returns an empty Memo.
-func NewMemo() *Memo { return newMemo(memoLimit) }
+func NewMemo() *Memo { return newMemo(memoSlots) }
 
-func newMemo(limit int) *Memo {
-	return &Memo{
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		limit: limit,
-		cur:   make(map[memoKey]struct{}, min(limit, 1<<14)),
-	}
+func newMemo(slots int) *Memo {
+	return &Memo{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, max: slots}
 }
 
 // WithMemo makes the Scanner skip chunks of text that m remembers as clean
@@ -203,12 +201,12 @@ func WithMemo(m *Memo) Option { return func(c *config) { c.memo = m } }
 
 // has reports whether k is remembered (and keeps it for the next generation).
 func (m *Memo) has(k memoKey) bool {
+	k = k.stored()
 	m.mu.Lock()
-	_, ok := m.cur[k]
-	if !ok {
-		if _, ok = m.old[k]; ok {
-			m.put(k)
-		}
+	ok := m.cur.has(k)
+	if !ok && m.old.has(k) {
+		ok = true
+		m.put(k)
 	}
 	m.mu.Unlock()
 	return ok
@@ -216,16 +214,87 @@ func (m *Memo) has(k memoKey) bool {
 
 // add remembers k.
 func (m *Memo) add(k memoKey) {
+	k = k.stored()
 	m.mu.Lock()
-	m.put(k)
+	if !m.cur.has(k) {
+		m.put(k)
+	}
 	m.mu.Unlock()
 }
 
+// put adds k, which cur lacks, growing cur or starting a generation.
 func (m *Memo) put(k memoKey) {
-	m.cur[k] = struct{}{}
-	if len(m.cur) >= m.limit {
-		m.old, m.cur = m.cur, make(map[memoKey]struct{}, len(m.cur))
+	if t := &m.cur; 4*(t.n+1) > 3*len(t.slots) {
+		switch {
+		case len(t.slots) < m.max:
+			t.grow(min(max(2*len(t.slots), 1<<10), m.max))
+		default:
+			m.old, m.cur = m.cur, m.old
+			m.cur.clear(m.max)
+		}
 	}
+	m.cur.insert(k)
+}
+
+// stored is k as a table holds it: the zero key marks an empty slot.
+func (k memoKey) stored() memoKey {
+	if k == (memoKey{}) {
+		k[0] = 1
+	}
+	return k
+}
+
+// memoTable is a set of keys: open addressing, probed in order from the
+// slot the key's first word picks.
+type memoTable struct {
+	slots []memoKey // a power of two of them
+	n     int
+}
+
+func (t *memoTable) has(k memoKey) bool {
+	if t.n == 0 {
+		return false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := k[0] & mask; ; i = (i + 1) & mask {
+		switch t.slots[i] {
+		case k:
+			return true
+		case memoKey{}:
+			return false
+		}
+	}
+}
+
+// insert adds k, which t lacks and has room for.
+func (t *memoTable) insert(k memoKey) {
+	mask := uint64(len(t.slots) - 1)
+	i := k[0] & mask
+	for t.slots[i] != (memoKey{}) {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = k
+	t.n++
+}
+
+func (t *memoTable) grow(size int) {
+	old := t.slots
+	*t = memoTable{slots: make([]memoKey, size)}
+	for _, k := range old {
+		if k != (memoKey{}) {
+			t.insert(k)
+		}
+	}
+}
+
+// clear empties t, keeping (or making) size slots.
+func (t *memoTable) clear(size int) {
+	if len(t.slots) != size {
+		t.slots = make([]memoKey, size)
+	} else {
+		clear(t.slots)
+	}
+	t.n = 0
 }
 
 // fpSeeds hash needle sets into fingerprints, alike for every Memo.

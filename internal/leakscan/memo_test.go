@@ -209,7 +209,7 @@ func FuzzMemo(f *testing.F) {
 		}
 		var pairs []memoPair
 		for _, c := range []chunking{chunksSmall, chunksBarriers, chunksEvery} {
-			pairs = append(pairs, newMemoPairs(set, newMemo(1<<10), c)...)
+			pairs = append(pairs, newMemoPairs(set, newMemo(1<<12), c)...)
 		}
 		for _, p := range pairs {
 			for _, text := range []string{a, b, a + b, b + a, a + a, b + b + a, a + "\n" + b, b + a + b} {
@@ -289,7 +289,7 @@ func TestMemoSeams(t *testing.T) {
 			for _, l := range tt.learn {
 				p.check(t, []byte(l))
 			}
-			if p.with.memo.cur == nil || len(p.with.memo.cur) == 0 {
+			if p.with.memo.cur.n == 0 {
 				t.Fatalf("nothing learned")
 			}
 			p.check(t, []byte(tt.probe))
@@ -377,8 +377,11 @@ func TestMemoConcurrent(t *testing.T) {
 	if m.skipped.Load() == 0 {
 		t.Error("nothing skipped")
 	}
-	if len(m.cur) >= m.limit || len(m.old) > m.limit {
-		t.Errorf("%d + %d entries, limit %d", len(m.cur), len(m.old), m.limit)
+	if len(m.cur.slots) > m.max || len(m.old.slots) > m.max || 4*m.cur.n > 3*m.max || 4*m.old.n > 3*m.max {
+		t.Errorf("%d + %d keys in %d + %d slots, at most %d", m.cur.n, m.old.n, len(m.cur.slots), len(m.old.slots), m.max)
+	}
+	if m.old.n == 0 {
+		t.Error("no generation started")
 	}
 }
 
@@ -538,4 +541,39 @@ func outDirFiles(tb testing.TB) (markup, plain [][]byte) {
 		tb.Fatal(err)
 	}
 	return markup, plain
+}
+
+// TestMemoGenerations checks that a full memo forgets the keys not looked
+// up since it was last full, and keeps the others.
+func TestMemoGenerations(t *testing.T) {
+	m := newMemo(1 << 10)
+	key := func(i int) memoKey { return memoKey{uint64(i) * 0x9e3779b97f4a7c15, uint64(i)} }
+	for i := range 768 {
+		m.add(key(i))
+	}
+	if m.old.n != 0 || m.cur.n != 768 {
+		t.Fatalf("%d + %d keys", m.cur.n, m.old.n)
+	}
+	m.add(key(768)) // full: a generation starts
+	if m.old.n != 768 || m.cur.n != 1 {
+		t.Fatalf("%d + %d keys", m.cur.n, m.old.n)
+	}
+	if !m.has(key(5)) || !m.has(key(768)) || m.has(key(5000)) {
+		t.Fatal("lost a key, or found one never added")
+	}
+	for i := 1000; m.old.has(key(0).stored()); i++ {
+		m.add(key(i)) // until the next generation
+	}
+	if !m.has(key(5)) || !m.has(key(768)) {
+		t.Error("forgot keys looked up in the last generation")
+	}
+	if m.has(key(6)) {
+		t.Error("kept a key not looked up for two generations")
+	}
+	if len(m.cur.slots) > 1<<10 || len(m.old.slots) > 1<<10 {
+		t.Error("a table grew past its size")
+	}
+	if m.add(memoKey{}); !m.has(memoKey{}) {
+		t.Error("the zero key is not kept") // it marks empty slots
+	}
 }
