@@ -261,13 +261,20 @@ func (s *Site) Fallback(p *Page, lang string) *Page {
 
 // SortNewestFirst orders pages by date, newest first, then by path so that the
 // order never depends on the order files were read in.
+// (Build needs no sort: its lists come out in this order.)
 func SortNewestFirst(pages []*Page) {
-	slices.SortFunc(pages, func(a, b *Page) int {
-		if c := b.Date.Compare(a.Date); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Path, b.Path)
-	})
+	type keyed struct {
+		sortKey
+		p *Page
+	}
+	keys := make([]keyed, len(pages))
+	for i, p := range pages {
+		keys[i] = keyed{sortKey{path: p.Path, sec: p.Date.Unix(), nsec: int32(p.Date.Nanosecond())}, p}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int { return newestFirst(a.sortKey, b.sortKey) })
+	for i, k := range keys {
+		pages[i] = k.p
+	}
 }
 
 // UnpublishedPaths lists the page paths of skipped items, sorted: everything

@@ -166,3 +166,15 @@ func TestTermSlugOfSlugs(t *testing.T) {
 		}
 	}
 }
+
+func TestSortNewestFirst(t *testing.T) {
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	pages := []*site.Page{
+		{Path: "b/", Date: day(2024, 1, 1)}, {Path: "a/", Date: day(2024, 1, 1)}, {Path: "c/", Date: day(2025, 1, 1)},
+		{Path: "d/"}, {Path: "e/", Date: day(2024, 1, 1).Add(time.Nanosecond)}, {Path: "f/", Date: day(2024, 1, 1).In(time.FixedZone("x", 9*3600))},
+	}
+	site.SortNewestFirst(pages)
+	if got := strings.Join(paths(pages), " "); got != "c/ e/ a/ b/ f/ d/" {
+		t.Errorf("order %s", got)
+	}
+}
