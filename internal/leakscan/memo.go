@@ -176,7 +176,7 @@ const cutBytes = `",}];)>|`
 // it forgets the chunks not seen since the last time it was.
 type Memo struct {
 	seeds [2]maphash.Seed
-	max   int // slots of a table
+	size  int // slots of a full table
 
 	mu       sync.Mutex
 	cur, old memoTable
@@ -191,7 +191,7 @@ type memoKey [2]uint64
 func NewMemo() *Memo { return newMemo(memoSlots) }
 
 func newMemo(slots int) *Memo {
-	return &Memo{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, max: slots}
+	return &Memo{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, size: slots}
 }
 
 // WithMemo makes the Scanner skip chunks of text that m remembers as clean
@@ -226,11 +226,11 @@ func (m *Memo) add(k memoKey) {
 func (m *Memo) put(k memoKey) {
 	if t := &m.cur; 4*(t.n+1) > 3*len(t.slots) {
 		switch {
-		case len(t.slots) < m.max:
-			t.grow(min(max(2*len(t.slots), 1<<10), m.max))
+		case len(t.slots) < m.size:
+			t.grow(min(max(2*len(t.slots), 1<<10), m.size))
 		default:
 			m.old, m.cur = m.cur, m.old
-			m.cur.clear(m.max)
+			m.cur.clear(m.size)
 		}
 	}
 	m.cur.insert(k)

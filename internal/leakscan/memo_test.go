@@ -377,8 +377,8 @@ func TestMemoConcurrent(t *testing.T) {
 	if m.skipped.Load() == 0 {
 		t.Error("nothing skipped")
 	}
-	if len(m.cur.slots) > m.max || len(m.old.slots) > m.max || 4*m.cur.n > 3*m.max || 4*m.old.n > 3*m.max {
-		t.Errorf("%d + %d keys in %d + %d slots, at most %d", m.cur.n, m.old.n, len(m.cur.slots), len(m.old.slots), m.max)
+	if len(m.cur.slots) > m.size || len(m.old.slots) > m.size || 4*m.cur.n > 3*m.size || 4*m.old.n > 3*m.size {
+		t.Errorf("%d + %d keys in %d + %d slots, at most %d", m.cur.n, m.old.n, len(m.cur.slots), len(m.old.slots), m.size)
 	}
 	if m.old.n == 0 {
 		t.Error("no generation started")
