@@ -698,19 +698,22 @@ func (g *graph) makePages() {
 		}
 	}
 	var slab []Page
-	if g.m.keep {
-		slab = make([]Page, fresh)
-	}
 	for ord := range g.nSources {
 		if !g.same[ord] {
-			// A memo for this build only gives its pages away; a kept one
-			// keeps them for the next build to copy.
+			// An entry's page is handed out the first time; after that it is
+			// copied, as it may be a page of an earlier build.
 			p := g.proto[ord]
-			if g.m.keep {
-				p = &slab[0]
-				slab = slab[1:]
+			if e := g.entry(int32(ord)); !e.given {
+				e.given = true
+			} else {
+				if len(slab) == 0 {
+					slab = make([]Page, fresh)
+				}
+				p, slab = &slab[0], slab[1:]
+				*p = *g.proto[ord]
+				p.Translations, p.Employer, p.Talents, p.Pages = nil, nil, nil, nil
 			}
-			*p = *g.proto[ord]
+			fresh--
 			p.Unconsented = g.shown[ord]
 			p.Photo = g.photo[ord]
 			g.page[ord] = p

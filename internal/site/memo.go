@@ -149,8 +149,11 @@ type entry struct {
 	nsec int32
 	src  *content.Source
 	// page is the source's page before linking: kind, path, consent, name.
-	page *Page
-	skip Skip // when not consented
+	// The first build to hand it out makes it a page (given); later builds
+	// read it and copy it.
+	page  *Page
+	given bool
+	skip  Skip // when not consented
 }
 
 type ref struct {
