@@ -45,7 +45,10 @@ type builder struct {
 	// memo remembers the chunks of output the leak scan found clean: the
 	// header and footer of every page, the cards of every list, and in a
 	// preview everything an edit left as it was.
-	memo  *leakscan.Memo
+	memo *leakscan.Memo
+	// graph carries what the page graph derived from each source to the
+	// next build (an Incremental's; nil for one build).
+	graph *site.Memo
 	cache *render.Cache // nil for one-off builds
 }
 
@@ -118,7 +121,7 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 	sort.Slice(sources, func(i, j int) bool { return sources[i].Path < sources[j].Path })
 	stage("load")
 
-	s, err := site.Build(b.cfg, sources, site.Options{Consent: consent.Options{Now: b.opts.Now, Drafts: b.opts.Drafts}, FS: b.fsys, Unconsented: b.opts.Unconsented})
+	s, err := site.Build(b.cfg, sources, site.Options{Consent: consent.Options{Now: b.opts.Now, Drafts: b.opts.Drafts}, FS: b.fsys, Unconsented: b.opts.Unconsented, Memo: b.graph})
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +157,11 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 			if b.memo == nil {
 				b.memo = leakscan.NewMemo()
 			}
-			b.scanKey, b.scanners = needles, publish.NewScannersFrom(fp.Compiled, fp.Needles, leakscan.WithMemo(b.memo))
+			memo := publish.MemoHTML(b.memo)
+			if b.cache != nil {
+				memo = publish.MemoAll(b.memo) // rebuilds scan the same files again
+			}
+			b.scanKey, b.scanners = needles, publish.NewScannersFrom(fp.Compiled, fp.Needles, memo)
 		}
 		fopts = append(fopts, publish.WithScanners(b.scanners))
 	}
@@ -246,6 +253,9 @@ func (b *builder) reset() error {
 	}
 	b.generation++
 	b.cache.Forget()
+	if b.cache != nil {
+		b.graph = site.NewMemo() // new settings: nothing derived before holds
+	}
 	return nil
 }
 

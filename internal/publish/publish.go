@@ -74,19 +74,47 @@ func NewScanners(needles []leakscan.Needle) *Scanners {
 
 // NewScannersFrom makes the scanners of needles from set, which was compiled
 // for another scan from needles and more (the guard's): matches of the
-// others are ignored. It saves compiling the needles a second time. opts
-// are added to both scanners' (a leakscan.WithMemo shared by the builds of
-// a preview, so that what an earlier build scanned is not scanned again).
-func NewScannersFrom(set *leakscan.Set, needles []leakscan.Needle, opts ...leakscan.Option) *Scanners {
+// others are ignored. It saves compiling the needles a second time.
+func NewScannersFrom(set *leakscan.Set, needles []leakscan.Needle, opts ...ScanOption) *Scanners {
+	var cfg scanConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	only := make(map[leakscan.Needle]bool, len(needles))
 	for _, n := range needles {
 		only[n] = true
 	}
-	return &Scanners{
-		Plain: set.Scanner(append([]leakscan.Option{leakscan.WithEscapes()}, opts...)...),
-		HTML:  set.Scanner(append([]leakscan.Option{leakscan.WithHTML(), leakscan.WithEscapes()}, opts...)...),
-		only:  only,
+	plain := []leakscan.Option{leakscan.WithEscapes()}
+	html := []leakscan.Option{leakscan.WithHTML(), leakscan.WithEscapes()}
+	if cfg.memo != nil {
+		html = append(html, leakscan.WithMemo(cfg.memo))
+		if cfg.memoPlain {
+			plain = append(plain, leakscan.WithMemo(cfg.memo))
+		}
 	}
+	return &Scanners{Plain: set.Scanner(plain...), HTML: set.Scanner(html...), only: only}
+}
+
+// A ScanOption configures NewScannersFrom.
+type ScanOption func(*scanConfig)
+
+type scanConfig struct {
+	memo      *leakscan.Memo
+	memoPlain bool
+}
+
+// MemoHTML has the markup scanner skip chunks m remembers as clean: the
+// header and footer every page repeats, the cards of every list. It pays
+// within one build.
+func MemoHTML(m *leakscan.Memo) ScanOption {
+	return func(c *scanConfig) { c.memo, c.memoPlain = m, false }
+}
+
+// MemoAll is MemoHTML for every scanner: the search index and feeds gain
+// too, but only when scanned again (the preview's rebuilds); within one
+// build, cutting them into chunks costs more than it skips.
+func MemoAll(m *leakscan.Memo) ScanOption {
+	return func(c *scanConfig) { c.memo, c.memoPlain = m, true }
 }
 
 // WithScanners is WithLeakScan with scanners built before.
