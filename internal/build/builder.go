@@ -33,10 +33,14 @@ type builder struct {
 	opts Options
 
 	// Reset on a change of settings or theme.
-	cfg        *config.Config
-	theme      *theme.Overlay
-	renderer   *render.Renderer
-	sources    map[string]*content.Source
+	cfg      *config.Config
+	theme    *theme.Overlay
+	renderer *render.Renderer
+	sources  map[string]*content.Source
+	// order is sources sorted by path, and at each path's place; nil after
+	// a file came or went (a changed file keeps its place).
+	order      []*content.Source
+	at         map[string]int
 	generation uint64
 
 	checker  guard.Checker
@@ -114,11 +118,7 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 	} else if err := b.reload(ch); err != nil {
 		return nil, err
 	}
-	sources := make([]*content.Source, 0, len(b.sources))
-	for _, src := range b.sources {
-		sources = append(sources, src)
-	}
-	sort.Slice(sources, func(i, j int) bool { return sources[i].Path < sources[j].Path })
+	sources := b.sorted()
 	stage("load")
 
 	s, err := site.Build(b.cfg, sources, site.Options{Consent: consent.Options{Now: b.opts.Now, Drafts: b.opts.Drafts}, FS: b.fsys, Unconsented: b.opts.Unconsented, Memo: b.graph})
@@ -251,12 +251,29 @@ func (b *builder) reset() error {
 	for _, src := range list {
 		b.sources[src.Path] = src
 	}
+	b.order = nil
 	b.generation++
 	b.cache.Forget()
 	if b.cache != nil {
 		b.graph = site.NewMemo() // new settings: nothing derived before holds
 	}
 	return nil
+}
+
+// sorted returns the sources sorted by path, sorting only after files came or went.
+func (b *builder) sorted() []*content.Source {
+	if b.order == nil {
+		b.order = make([]*content.Source, 0, len(b.sources))
+		for _, src := range b.sources {
+			b.order = append(b.order, src)
+		}
+		sort.Slice(b.order, func(i, j int) bool { return b.order[i].Path < b.order[j].Path })
+		b.at = make(map[string]int, len(b.order))
+		for i, src := range b.order {
+			b.at[src.Path] = i
+		}
+	}
+	return slices.Clone(b.order) // callers may keep it; the order changes in place
 }
 
 // reload reads the changed content files again; unchanged ones keep their
@@ -272,12 +289,14 @@ func (b *builder) reload(ch changes) error {
 		for _, p := range all {
 			present[p] = true
 			if b.sources[p] == nil {
+				b.order = nil
 				paths = append(paths, p)
 			}
 		}
 		for p := range b.sources {
 			if !present[p] {
 				delete(b.sources, p)
+				b.order = nil
 			}
 		}
 	}
@@ -285,12 +304,20 @@ func (b *builder) reload(ch changes) error {
 	for _, p := range paths {
 		src, err := content.ReadFile(b.fsys, p, b.cfg)
 		if errors.Is(err, fs.ErrNotExist) {
-			delete(b.sources, p)
+			if _, had := b.sources[p]; had {
+				delete(b.sources, p)
+				b.order = nil
+			}
 			continue
 		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		if i, ok := b.at[p]; ok && b.order != nil {
+			b.order[i] = src
+		} else {
+			b.order = nil
 		}
 		b.sources[p] = src
 	}

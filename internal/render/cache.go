@@ -40,6 +40,7 @@ type Cache struct {
 	memo    map[memoKey]memoEntry
 	checked map[*content.Source]checkedText // the search text of each story, as the leak scan passed it
 	indexes map[string]*search.Builder // search index of each language, updated story by story
+	pages   map[*site.Page]pageMemo     // what each page of the last render hashed to
 
 	// per call
 	links       uint64
@@ -82,6 +83,7 @@ func (c *Cache) Forget() {
 	c.memo = map[memoKey]memoEntry{}
 	c.checked = map[*content.Source]checkedText{}
 	c.indexes = map[string]*search.Builder{}
+	c.pages = nil
 }
 
 // begin starts one render of s and returns its fingerprinter. index gives
@@ -104,7 +106,8 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	c.seen = reuse(c.seen)
 	c.usedCards = reuse(c.usedCards)
 	c.usedMemo = reuse(c.usedMemo)
-	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages))}
+	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages)),
+		fields: make([]atomic.Uint64, len(s.Pages)), full: make([]uint64, len(s.Pages)), prev: c.pages}
 	// Everything the page jobs look up is set here, before they run, so
 	// that they read it without a lock.
 	for i, p := range s.Pages {
@@ -140,19 +143,57 @@ func reuse[K comparable](m map[K]bool) map[K]bool {
 	return m
 }
 
-// end forgets sources and outputs that this render did not use.
-func (c *Cache) end() {
+// end forgets the outputs this render did not make, and sources it did not
+// use (once there are enough of them to be worth going through every
+// entry), and keeps what f's pages hashed to for the next render.
+func (c *Cache) end(f *fingerprinter) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	maps.DeleteFunc(c.bodies, func(src *content.Source, _ cachedBody) bool { return !c.used[src] })
-	maps.DeleteFunc(c.ids, func(src *content.Source, _ uint64) bool { return !c.used[src] })
+	stale := func(have, live int) bool { return have > live+live/8+64 }
+	if stale(len(c.bodies), len(c.used)) || stale(len(c.ids), len(c.used)) || stale(len(c.checked), len(c.used)) {
+		maps.DeleteFunc(c.bodies, func(src *content.Source, _ cachedBody) bool { return !c.used[src] })
+		maps.DeleteFunc(c.ids, func(src *content.Source, _ uint64) bool { return !c.used[src] })
+		maps.DeleteFunc(c.checked, func(src *content.Source, _ checkedText) bool { return !c.used[src] })
+	}
+	// Always: an output this render did not make must not count as
+	// unchanged when it comes back (the last build does not hold it).
 	maps.DeleteFunc(c.outputs, func(out string, _ uint64) bool { return !c.seen[out] })
-	maps.DeleteFunc(c.cards, func(k uint64, _ template.HTML) bool { return !c.usedCards[k] })
-	maps.DeleteFunc(c.memo, func(k memoKey, _ memoEntry) bool { return !c.usedMemo[k] })
-	maps.DeleteFunc(c.checked, func(src *content.Source, _ checkedText) bool { return !c.used[src] })
+	if stale(len(c.cards), len(c.usedCards)) {
+		maps.DeleteFunc(c.cards, func(k uint64, _ template.HTML) bool { return !c.usedCards[k] })
+	}
+	if stale(len(c.memo), len(c.usedMemo)) {
+		maps.DeleteFunc(c.memo, func(k memoKey, _ memoEntry) bool { return !c.usedMemo[k] })
+	}
+	pages := make(map[*site.Page]pageMemo, len(f.s.Pages))
+	for i, p := range f.s.Pages {
+		m := pageMemo{epoch: c.Epoch, links: c.links, fields: f.fields[i].Load(), full: f.full[i]}
+		if li := slices.Index(f.r.cfg.Languages, p.Lang); li >= 0 {
+			m.nav = f.navs[li]
+		}
+		for li := range min(len(m.cards), len(f.cards)) {
+			m.cards[li] = f.cards[li][i].Load()
+		}
+		pages[p] = m
+	}
+	c.pages = pages
+}
+
+// pageMemo is what a page hashed to in a render. The page graph hands out
+// the same *site.Page again only when the page and every page it points to
+// are unchanged (site.Memo), so while the Epoch, the links and the nav of
+// the page's language are the same too, so are its hashes.
+type pageMemo struct {
+	epoch, links, nav uint64
+	fields, full      uint64    // 0: not hashed
+	cards             [4]uint64 // its card in the lists of each of the first four languages; 0: none
+}
+
+// valid reports whether the hashes of m hold in this render of f.
+func (m *pageMemo) valid(f *fingerprinter) bool {
+	return m.epoch == f.c.Epoch && m.links == f.c.links
 }
 
 // searchIndex is the search index of docs in lang: without a Cache built
@@ -286,6 +327,12 @@ type fingerprinter struct {
 	// cards holds, per language, the hash of each page's card (0: not yet
 	// hashed). Two jobs may hash the same card at once; they agree.
 	cards [][]atomic.Uint64
+	// fields and full are each page's hashes in this render (0: not yet):
+	// fields of the page alone, full of everything its view shows. A page
+	// is hashed whole by its own job only.
+	fields []atomic.Uint64
+	full   []uint64
+	prev   map[*site.Page]pageMemo // the last render's, read only
 }
 
 type hasher struct{ maphash.Hash }
@@ -321,6 +368,14 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 	if li := slices.Index(f.r.cfg.Languages, lang); li >= 0 {
 		if i, ok := f.index[p]; ok {
 			slot = &f.cards[li][i]
+			if v := slot.Load(); v != 0 {
+				return v
+			}
+			// The same page as last time shows the same card (see pageMemo).
+			if m, ok := f.prev[p]; ok && li < len(m.cards) && m.cards[li] != 0 && m.valid(f) {
+				slot.Store(m.cards[li])
+				return m.cards[li]
+			}
 		}
 	}
 	if v := slot.Load(); v != 0 {
@@ -405,13 +460,40 @@ func (f *fingerprinter) pageFields(h *hasher, p *site.Page) {
 	}
 }
 
+// fieldsOf hashes p's own fields.
+func (f *fingerprinter) fieldsOf(p *site.Page) uint64 {
+	i, ok := f.index[p]
+	if !ok {
+		h := f.hasher()
+		f.pageFields(&h, p)
+		return h.Sum64()
+	}
+	if v := f.fields[i].Load(); v != 0 {
+		return v
+	}
+	if m, ok := f.prev[p]; ok && m.fields != 0 && m.valid(f) {
+		f.fields[i].Store(m.fields)
+		return m.fields
+	}
+	h := f.hasher()
+	f.pageFields(&h, p)
+	v := h.Sum64() | 1 // never 0, which marks a page not hashed yet
+	f.fields[i].Store(v)
+	return v
+}
+
 // page hashes everything p's view is built from.
 func (f *fingerprinter) page(p *site.Page) uint64 {
 	if f == nil {
 		return 0
 	}
+	i, li := f.index[p], slices.Index(f.r.cfg.Languages, p.Lang)
+	if m, ok := f.prev[p]; ok && m.full != 0 && li >= 0 && m.valid(f) && m.nav == f.navs[li] {
+		f.full[i] = m.full
+		return m.full
+	}
 	h := f.hasher()
-	f.pageFields(&h, p)
+	h.num(f.fieldsOf(p))
 	for _, t := range p.Translations {
 		h.str(t.Path)
 	}
@@ -434,7 +516,9 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 		h.num(f.card(c, p.Lang))
 	}
 	f.nav(&h, p.Lang)
-	return h.Sum64()
+	v := h.Sum64() | 1
+	f.full[i] = v
+	return v
 }
 
 // nav hashes what every page of lang shows of the site: home and sections.
@@ -500,7 +584,7 @@ func (f *fingerprinter) search(lang string) uint64 {
 	h := f.hasher()
 	for _, p := range f.s.Pages {
 		if p.IsItem() && p.Lang == lang {
-			f.pageFields(&h, p)
+			h.num(f.fieldsOf(p))
 		}
 	}
 	return h.Sum64()

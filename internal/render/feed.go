@@ -90,8 +90,8 @@ func itemsOf(s *site.Site, lang string) []*site.Page {
 }
 
 // feedItems are the newest items of lang, at most feedSize.
-func feedItems(s *site.Site, lang string) []*site.Page {
-	items := itemsOf(s, lang)
+func feedItems(b *viewBuilder, lang string) []*site.Page {
+	items := b.itemsOf(lang)
 	if len(items) > feedSize {
 		items = items[:feedSize]
 	}

@@ -183,7 +183,10 @@ func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
 // inputs are as last time, which it did not render again.
 func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err error) {
 	s, c, bodies, index, fp, warnings := pr.s, pr.c, pr.bodies, pr.index, pr.fp, pr.warnings
-	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index, fp: fp}
+	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index, fp: fp, items: map[string]func() []*site.Page{}}
+	for _, lang := range r.cfg.Languages {
+		views.items[lang] = sync.OnceValue(func() []*site.Page { return itemsOf(s, lang) })
+	}
 	if fp != nil {
 		fp.views = views
 	}
@@ -235,7 +238,7 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	})
 	for _, lang := range r.cfg.Languages {
 		jobs = append(jobs, func(*bytes.Buffer) error {
-			items := feedItems(s, lang)
+			items := feedItems(views, lang)
 			if unchanged(lang+"/feed.xml", fp.feed(items)) {
 				return nil
 			}
@@ -293,7 +296,7 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 		return warnings, nil, err
 	}
 	sort.Strings(kept)
-	c.end()
+	c.end(fp)
 	return warnings, kept, nil
 }
 

@@ -47,14 +47,14 @@ func TestSearchTextCheckedOncePerNeedles(t *testing.T) {
 	srcs := []*content.Source{{Path: "content/a.md"}, {Path: "content/b.md"}}
 	r := &Renderer{cfg: &config.Config{Languages: []string{"en"}}}
 	s := &site.Site{Pages: []*site.Page{{Source: srcs[0]}, {Source: srcs[1]}}}
-	begin := func() { c.begin(r, s, map[*site.Page]int{s.Pages[0]: 0, s.Pages[1]: 1}) }
+	begin := func() *fingerprinter { return c.begin(r, s, map[*site.Page]int{s.Pages[0]: 0, s.Pages[1]: 1}) }
 	run := func() {
 		t.Helper()
-		begin()
+		f := begin()
 		if err := checkDocs(w, "en/search.json", docs, srcs, c); err != nil {
 			t.Fatal(err)
 		}
-		c.end()
+		c.end(f)
 	}
 	run()
 	if w.calls != 2 {
