@@ -12,6 +12,7 @@ import (
 	"kakehashi/internal/consent"
 	"kakehashi/internal/content"
 	"kakehashi/internal/guard"
+	"kakehashi/internal/leakscan"
 	"kakehashi/internal/site"
 )
 
@@ -85,6 +86,40 @@ func TestCheckerAfterEditsEqualsFreshCheck(t *testing.T) {
 		}
 		if got.Key() != want.Key() {
 			t.Fatalf("round %d: keys differ", round)
+		}
+	}
+}
+
+// An edit of a skipped story changes its fingerprints at once, even though
+// nothing else about the site changed: its new sentences and title are
+// needles, the old ones no longer.
+func TestKeptCheckerSeesAnEditedSkippedStory(t *testing.T) {
+	cfg := &config.Config{Languages: []string{"ja", "en"}, BaseURL: "https://example.org/"}
+	opts := site.Options{Consent: consent.Options{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}}
+	parse := func(path, text string) *content.Source {
+		src, err := content.Parse(path, []byte(text), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return src
+	}
+	published := parse("content/talents/a.en.md", "---\ntitle: Published\nconsent:\n  publish: true\n---\nA published story with enough words to matter.\n")
+	var kept guard.Checker
+	for _, sentence := range []string{
+		"The first version of this withdrawn story says something quite distinctive.",
+		"The second version of this withdrawn story says something else entirely distinctive.",
+	} {
+		skipped := parse("content/talents/b.en.md", "---\ntitle: Withdrawn\nconsent:\n  publish: false\n---\n"+sentence+"\n")
+		s, err := site.Build(cfg, []*content.Source{published, skipped}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp, err := kept.Check(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(fp.Needles, func(n leakscan.Needle) bool { return n.Text == sentence }) {
+			t.Errorf("after the edit, %q is not a needle: %v", sentence, fp.Needles)
 		}
 	}
 }

@@ -6,9 +6,7 @@ package guard
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
-	"hash/maphash"
 	"maps"
 	"path"
 	"runtime"
@@ -67,14 +65,13 @@ type Checker struct {
 	mu        sync.Mutex
 	norm      map[string]string
 	sentences map[*content.Source][]string
-	sums      map[sumKey]uint64
-	seed      maphash.Seed
 
-	// The needles of the last call and the signature of what they were
-	// collected from: while it is the same, so are they.
-	sig           uint64
+	// The needles of the last call and the sources they were collected
+	// from: while those are the same, so are the needles.
+	uses          []sourceUse
 	collected     bool
 	names, others []leakscan.Needle
+	othersNorm    []string // others' normal forms
 	key           string
 	set           *leakscan.Set
 	scan          *leakscan.Scanner
@@ -104,34 +101,35 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	}
 	found := make([][]leakscan.Match, len(published))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	workers := runtime.GOMAXPROCS(0)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(published); i += workers {
-				if m, ok := c.matches[published[i]]; ok {
-					found[i] = m
-				} else {
-					found[i] = c.scan.Find(withoutEmphasis(published[i].Raw))
+				src := published[i]
+				mu.Lock()
+				m, ok := c.matches[src]
+				mu.Unlock()
+				if !ok {
+					// Matches on the lines that record consent (where the
+					// name belongs) are dropped once, when the source is read.
+					m = slices.DeleteFunc(c.scan.Find(withoutEmphasis(src.Raw)), func(m leakscan.Match) bool { return isRecordLine(src, m.Line) })
+					mu.Lock()
+					c.matches[src] = m
+					mu.Unlock()
 				}
+				found[i] = m
 			}
 		}(w)
 	}
 	wg.Wait()
-	c.prune(s)
-	// Keep the findings of this build's sources only.
-	c.matches = make(map[*content.Source][]leakscan.Match, len(published))
-	for i, src := range published {
-		c.matches[src] = found[i]
-	}
+	c.prune(s, len(published))
 	var errs []error
 	shared := map[string]bool{}
 	for i, src := range published {
 		for _, m := range found[i] {
-			if isRecordLine(src, m.Line) {
-				continue
-			}
 			if m.Needle.Kind == KindRealName {
 				errs = append(errs, fileerr.Errorf(src.Path, m.Line, "real name of %s is not consented for publication: use the alias instead", slugOf(m.Needle.Owner)))
 			} else {
@@ -143,11 +141,11 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 		return nil, err
 	}
 	fp := &Fingerprints{Needles: names, Compiled: c.set}
-	for _, n := range others {
+	for i, n := range others {
 		// A skipped item's address stays a fingerprint even where a published
 		// source links to it: the link guard removes such links, so the
 		// address must not survive into the output.
-		if n.Kind == KindSlug || !shared[c.normalize(n.Text)] {
+		if n.Kind == KindSlug || !shared[c.othersNorm[i]] {
 			fp.Needles = append(fp.Needles, n)
 		}
 	}
@@ -165,9 +163,13 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 // consented): while those are the same, the last call's needles are reused,
 // and with them the compiled set and the findings per source.
 func (c *Checker) needles(s *site.Site) (names, others []leakscan.Needle) {
-	if sig := c.signature(s); sig != c.sig || !c.collected {
+	if u := uses(s); !c.collected || !sameNeedles(u, c.uses) {
 		names, others = c.collect(s)
-		c.sig, c.names, c.others, c.collected = sig, names, others, true
+		c.uses, c.names, c.others, c.collected = u, names, others, true
+		c.othersNorm = make([]string, len(others))
+		for i, n := range others {
+			c.othersNorm[i] = c.normalize(n.Text)
+		}
 		if key := needlesKey(append(slices.Clip(names), others...)); key != c.key {
 			c.key, c.set, c.scan = key, nil, nil
 		}
@@ -175,71 +177,63 @@ func (c *Checker) needles(s *site.Site) (names, others []leakscan.Needle) {
 	return c.names, c.others
 }
 
-// signature hashes what the needles are collected from. Of a published
-// source, that is its key (which story it belongs to), title, real name and
-// consent records, and whether the name may be shown: an edit of its body
-// changes none of them. Of a skipped source, it is all of it (its address,
-// alias, company and sentences are fingerprints too).
-func (c *Checker) signature(s *site.Site) uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.sums == nil {
-		c.sums, c.seed = map[sumKey]uint64{}, maphash.MakeSeed()
-	}
-	sum := func(src *content.Source, published bool) uint64 {
-		k := sumKey{src, published}
-		v, ok := c.sums[k]
-		if !ok {
-			var h maphash.Hash
-			h.SetSeed(c.seed)
-			if published {
-				texts := []string{src.Key, src.Meta.Title, src.Meta.Name}
-				for _, key := range recordKeys[1:] {
-					t, _ := recordText(src, key)
-					texts = append(texts, t)
-				}
-				for _, t := range texts {
-					h.WriteString(t)
-					h.WriteByte(0)
-				}
-			} else {
-				h.WriteString(src.Path)
-				h.WriteByte(0)
-				h.Write(src.Raw)
-			}
-			v = h.Sum64()
-			c.sums[k] = v
-		}
-		return v
-	}
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	var b [10]byte
-	for _, p := range s.Pages {
-		if p.Source == nil || p.Source.IsIndex {
-			continue
-		}
-		binary.LittleEndian.PutUint64(b[:], sum(p.Source, true))
-		b[8], b[9] = 'p', 0
-		if p.Consent.RealName {
-			b[9] = 1
-		}
-		h.Write(b[:])
-		h.WriteString(p.Title)
-		h.WriteByte(0)
-	}
-	for _, sk := range s.Skipped {
-		binary.LittleEndian.PutUint64(b[:], sum(sk.Source, false))
-		b[8], b[9] = 's', 0
-		h.Write(b[:])
-	}
-	return h.Sum64()
+// sourceUse is one source as the needles see it: published or skipped, and
+// whether its real name may be shown.
+type sourceUse struct {
+	src                 *content.Source
+	published, realName bool
 }
 
-// sumKey names one source's part of the signature: as published, or as skipped.
-type sumKey struct {
-	src       *content.Source
-	published bool
+// uses lists the sources of s that needles come from, in a fixed order.
+func uses(s *site.Site) []sourceUse {
+	out := make([]sourceUse, 0, len(s.Pages)+len(s.Skipped))
+	for _, p := range s.Pages {
+		if p.Source != nil && !p.Source.IsIndex {
+			out = append(out, sourceUse{p.Source, true, p.Consent.RealName})
+		}
+	}
+	for _, sk := range s.Skipped {
+		out = append(out, sourceUse{src: sk.Source})
+	}
+	return out
+}
+
+// sameNeedles reports whether two lists of source uses give the same
+// needles. Of a published source, what counts is its key (which story it
+// belongs to), title, real name and consent records: an edit of its body
+// changes none of them. Of a skipped source, all of it counts (its address,
+// alias, company and sentences are fingerprints too). The comparison is
+// exact; a file saved unchanged compares equal although it is a new Source.
+func sameNeedles(a, b []sourceUse) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if x.published != y.published || x.realName != y.realName {
+			return false
+		}
+		if !x.published {
+			if x.src.Path != y.src.Path || !bytes.Equal(x.src.Raw, y.src.Raw) {
+				return false
+			}
+			continue
+		}
+		if x.src.Key != y.src.Key || x.src.Meta.Title != y.src.Meta.Title || x.src.Meta.Name != y.src.Meta.Name {
+			return false
+		}
+		for _, k := range recordKeys[1:] {
+			t1, _ := recordText(x.src, k)
+			t2, _ := recordText(y.src, k)
+			if t1 != t2 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // collect gathers the needles of s afresh.
@@ -499,28 +493,29 @@ func (c *Checker) normalize(s string) string {
 
 // prune forgets what the sources of this build no longer need, so that a
 // preview server running all day does not grow.
-func (c *Checker) prune(s *site.Site) {
+func (c *Checker) prune(s *site.Site, published int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Entries of sources gone are dropped once there are enough of them to
+	// be worth going through every entry (an edit leaves one behind).
+	stale := func(have, live int) bool { return have > live+live/8+64 }
+	all := len(s.Pages) + len(s.Skipped)
+	if !stale(len(c.sentences), len(s.Skipped)) && !stale(len(c.matches), published) {
+		return
+	}
+	live := make(map[*content.Source]bool, all)
+	for _, p := range s.Pages {
+		live[p.Source] = true
+	}
 	skipped := map[*content.Source]bool{}
 	for _, sk := range s.Skipped {
 		skipped[sk.Source] = true
 	}
-	for src := range c.sentences {
-		if !skipped[src] {
-			delete(c.sentences, src)
-		}
-	}
-	if len(c.sums) > len(s.Pages)+len(s.Skipped) {
-		live := make(map[*content.Source]bool, len(s.Pages)+len(s.Skipped))
-		for _, p := range s.Pages {
-			live[p.Source] = true
-		}
-		maps.DeleteFunc(c.sums, func(k sumKey, _ uint64) bool { return !live[k.src] && !skipped[k.src] })
-	}
+	maps.DeleteFunc(c.sentences, func(src *content.Source, _ []string) bool { return !skipped[src] })
+	maps.DeleteFunc(c.matches, func(src *content.Source, _ []leakscan.Match) bool { return !live[src] })
 	// Normalised strings are cheap to recompute: start over when the memo
 	// has grown well past one site's worth.
-	if len(c.norm) > 4*(len(s.Pages)+len(s.Skipped))+1024 {
+	if len(c.norm) > 4*all+1024 {
 		c.norm = nil
 	}
 }
