@@ -107,7 +107,8 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	c.usedCards = reuse(c.usedCards)
 	c.usedMemo = reuse(c.usedMemo)
 	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages)),
-		fields: make([]atomic.Uint64, len(s.Pages)), full: make([]uint64, len(s.Pages)), prev: c.pages}
+		fields: make([]atomic.Uint64, len(s.Pages)), full: make([]uint64, len(s.Pages)),
+		fresh: make([]atomic.Bool, len(s.Pages)), prev: c.pages}
 	// Everything the page jobs look up is set here, before they run, so
 	// that they read it without a lock.
 	for i, p := range s.Pages {
@@ -167,8 +168,15 @@ func (c *Cache) end(f *fingerprinter) {
 	if stale(len(c.memo), len(c.usedMemo)) {
 		maps.DeleteFunc(c.memo, func(k memoKey, _ memoEntry) bool { return !c.usedMemo[k] })
 	}
-	pages := make(map[*site.Page]pageMemo, len(f.s.Pages))
+	// Only pages hashed afresh this render have new hashes to keep; the
+	// others' entries stand. Pages of earlier graphs go once they are many.
+	if c.pages == nil {
+		c.pages = make(map[*site.Page]pageMemo, len(f.s.Pages))
+	}
 	for i, p := range f.s.Pages {
+		if !f.fresh[i].Load() {
+			continue
+		}
 		m := pageMemo{epoch: c.Epoch, links: c.links, fields: f.fields[i].Load(), full: f.full[i]}
 		if li := slices.Index(f.r.cfg.Languages, p.Lang); li >= 0 {
 			m.nav = f.navs[li]
@@ -176,9 +184,14 @@ func (c *Cache) end(f *fingerprinter) {
 		for li := range min(len(m.cards), len(f.cards)) {
 			m.cards[li] = f.cards[li][i].Load()
 		}
-		pages[p] = m
+		c.pages[p] = m
 	}
-	c.pages = pages
+	if stale(len(c.pages), len(f.s.Pages)) {
+		maps.DeleteFunc(c.pages, func(p *site.Page, _ pageMemo) bool {
+			_, live := f.index[p]
+			return !live
+		})
+	}
 }
 
 // pageMemo is what a page hashed to in a render. The page graph hands out
@@ -332,6 +345,7 @@ type fingerprinter struct {
 	// is hashed whole by its own job only.
 	fields []atomic.Uint64
 	full   []uint64
+	fresh  []atomic.Bool           // a hash of the page was worked out (not taken from prev)
 	prev   map[*site.Page]pageMemo // the last render's, read only
 }
 
@@ -365,9 +379,10 @@ func (f *fingerprinter) hasher() (h hasher) {
 // card hashes what a card of p in a list of lang shows.
 func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 	slot := new(atomic.Uint64) // not kept: a language the site does not have
+	fresh := new(atomic.Bool)
 	if li := slices.Index(f.r.cfg.Languages, lang); li >= 0 {
 		if i, ok := f.index[p]; ok {
-			slot = &f.cards[li][i]
+			slot, fresh = &f.cards[li][i], &f.fresh[i]
 			if v := slot.Load(); v != 0 {
 				return v
 			}
@@ -391,6 +406,7 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 		}
 		if v, ok := f.c.memoCard(mk); ok {
 			slot.Store(v)
+			fresh.Store(true)
 			return v
 		}
 	}
@@ -409,6 +425,7 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 	}
 	v := h.Sum64() | 1 // never 0, which marks a card not hashed yet
 	slot.Store(v)
+	fresh.Store(true)
 	if mk.src != nil {
 		f.c.storeMemo(mk, v)
 	}
@@ -479,6 +496,7 @@ func (f *fingerprinter) fieldsOf(p *site.Page) uint64 {
 	f.pageFields(&h, p)
 	v := h.Sum64() | 1 // never 0, which marks a page not hashed yet
 	f.fields[i].Store(v)
+	f.fresh[i].Store(true)
 	return v
 }
 
@@ -518,6 +536,7 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 	f.nav(&h, p.Lang)
 	v := h.Sum64() | 1
 	f.full[i] = v
+	f.fresh[i].Store(true)
 	return v
 }
 

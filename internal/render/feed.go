@@ -77,8 +77,23 @@ func (r *Renderer) feed(b *viewBuilder, lang string, items []*site.Page) ([]byte
 	return marshalXML(f)
 }
 
-// itemsOf are the stories published in lang, newest first.
+// itemsOf are the stories published in lang, newest first: those of lang
+// in the list of lang's home page (which is sorted so, and lists every story
+// of its language), or, without a home page, sorted here.
 func itemsOf(s *site.Site, lang string) []*site.Page {
+	if home := s.Home[lang]; home != nil {
+		items := make([]*site.Page, 0, len(home.Pages))
+		for _, p := range home.Pages {
+			if p.Lang == lang {
+				items = append(items, p)
+			}
+		}
+		return items
+	}
+	return sortedItemsOf(s, lang)
+}
+
+func sortedItemsOf(s *site.Site, lang string) []*site.Page {
 	var items []*site.Page
 	for _, p := range s.Pages {
 		if p.Lang == lang && p.IsItem() {
