@@ -99,32 +99,35 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 		c.set, c.matches = leakscan.Compile(all), map[*content.Source][]leakscan.Match{}
 		c.scan = c.set.Scanner(leakscan.WithEntities())
 	}
+	// Sources scanned before keep their findings; the others (after an
+	// edit, one) are scanned in parallel.
 	found := make([][]leakscan.Match, len(published))
+	var todo []int
+	for i, src := range published {
+		if m, ok := c.matches[src]; ok {
+			found[i] = m
+		} else {
+			todo = append(todo, i)
+		}
+	}
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	workers := runtime.GOMAXPROCS(0)
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := w; i < len(published); i += workers {
-				src := published[i]
-				mu.Lock()
-				m, ok := c.matches[src]
-				mu.Unlock()
-				if !ok {
-					// Matches on the lines that record consent (where the
-					// name belongs) are dropped once, when the source is read.
-					m = slices.DeleteFunc(c.scan.Find(withoutEmphasis(src.Raw)), func(m leakscan.Match) bool { return isRecordLine(src, m.Line) })
-					mu.Lock()
-					c.matches[src] = m
-					mu.Unlock()
-				}
-				found[i] = m
+			for k := w; k < len(todo); k += workers {
+				src := published[todo[k]]
+				// Matches on the lines that record consent (where the name
+				// belongs) are dropped once, when the source is scanned.
+				found[todo[k]] = slices.DeleteFunc(c.scan.Find(withoutEmphasis(src.Raw)), func(m leakscan.Match) bool { return isRecordLine(src, m.Line) })
 			}
 		}(w)
 	}
 	wg.Wait()
+	for _, i := range todo {
+		c.matches[published[i]] = found[i]
+	}
 	c.prune(s, len(published))
 	var errs []error
 	shared := map[string]bool{}

@@ -39,15 +39,15 @@ type Cache struct {
 	cards   map[uint64]template.HTML
 	memo    map[memoKey]memoEntry
 	checked map[*content.Source]checkedText // the search text of each story, as the leak scan passed it
-	indexes map[string]*search.Builder // search index of each language, updated story by story
-	pages   map[*site.Page]pageMemo     // what each page of the last render hashed to
+	indexes map[string]*search.Builder      // search index of each language, updated story by story
+	pages   map[*site.Page]pageMemo         // what each page of the last render hashed to
 
 	// per call
-	links       uint64
-	used        map[*content.Source]bool
-	seen        map[string]bool
-	usedCards   map[uint64]bool
-	usedMemo    map[memoKey]bool
+	links     uint64
+	used      map[*content.Source]bool
+	seen      map[string]bool
+	usedCards map[uint64]bool
+	usedMemo  map[memoKey]bool
 }
 
 type cachedBody struct {
@@ -279,15 +279,31 @@ func (c *Cache) storeCardHTML(f uint64, h template.HTML) {
 	c.mu.Unlock()
 }
 
-func (c *Cache) body(p *site.Page) (body, bool) {
+// takeBodies puts into out the bodies of pages it holds, and returns the
+// indices of the pages with a source whose body it does not hold.
+func (c *Cache) takeBodies(pages []*site.Page, out []body) (missing []int) {
 	if c == nil {
-		return body{}, false
+		for i, p := range pages {
+			if p.Source != nil {
+				missing = append(missing, i)
+			}
+		}
+		return missing
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.used[p.Source] = true
-	b, ok := c.bodies[p.Source]
-	return b.body, ok && b.links == c.links
+	for i, p := range pages {
+		if p.Source == nil {
+			continue
+		}
+		c.used[p.Source] = true
+		if b, ok := c.bodies[p.Source]; ok && b.links == c.links {
+			out[i] = b.body
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	return missing
 }
 
 func (c *Cache) storeBody(p *site.Page, b body) {

@@ -131,48 +131,43 @@ func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
 		index[p] = i
 	}
 	fp := c.begin(r, s, index)
-	var warnMu sync.Mutex
-	err = r.parallel(len(s.Pages), func(i int, _ *bytes.Buffer) error {
+	// The bodies the Cache holds are taken in one go; the others (all of
+	// them without a Cache, one after an edit) are converted in parallel.
+	todo := c.takeBodies(s.Pages, bodies)
+	err = r.parallel(len(todo), func(k int, _ *bytes.Buffer) error {
+		i := todo[k]
 		p := s.Pages[i]
-		if p.Source == nil {
-			return nil
+		res, err := r.convert(p, s)
+		if err != nil {
+			return err
 		}
-		bd, ok := c.body(p)
-		if !ok {
-			res, err := r.convert(p, s)
-			if err != nil {
-				return err
-			}
-			bd = body{html: template.HTML(res.HTML), summary: res.Summary, minutes: ReadingMinutes(p.Lang, p.Source.Body)}
-			if p.Source.Meta.Summary != "" {
-				bd.summary = p.Source.Meta.Summary
-			}
-			bd.summary = Summarize(p.Lang, bd.summary)
-			if p.IsItem() && c != nil {
-				// Kept for the next rebuild's search index; a one-off build
-				// takes it when the index is built, and keeps it no longer.
-				bd.search = searchText(p, visibleText(string(bd.html)))
-			}
-			for _, f := range res.Dropped {
-				bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
-			}
-			// The HTML is not kept: a page is rendered again mostly because
-			// its own source changed, and converting the few others again
-			// costs less than holding every story's HTML all day.
-			kept := bd
-			kept.html = ""
-			c.storeBody(p, kept)
+		bd := body{html: template.HTML(res.HTML), summary: res.Summary, minutes: ReadingMinutes(p.Lang, p.Source.Body)}
+		if p.Source.Meta.Summary != "" {
+			bd.summary = p.Source.Meta.Summary
 		}
+		bd.summary = Summarize(p.Lang, bd.summary)
+		if p.IsItem() && c != nil {
+			// Kept for the next rebuild's search index; a one-off build
+			// takes it when the index is built, and keeps it no longer.
+			bd.search = searchText(p, visibleText(string(bd.html)))
+		}
+		for _, f := range res.Dropped {
+			bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))
+		}
+		// The HTML is not kept: a page is rendered again mostly because
+		// its own source changed, and converting the few others again
+		// costs less than holding every story's HTML all day.
+		kept := bd
+		kept.html = ""
+		c.storeBody(p, kept)
 		bodies[i] = bd
-		if len(bd.warnings) > 0 {
-			warnMu.Lock()
-			warnings = append(warnings, bd.warnings...)
-			warnMu.Unlock()
-		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, bd := range bodies {
+		warnings = append(warnings, bd.warnings...)
 	}
 	sort.Strings(warnings)
 	return &Prepared{s: s, c: c, bodies: bodies, index: index, fp: fp, warnings: warnings}, nil
