@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"maps"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,9 +44,13 @@ type Cache struct {
 	pages   map[*site.Page]pageMemo         // what each page of the last render hashed to
 
 	// per call
-	links     uint64
-	used      map[*content.Source]bool
-	seen      map[string]bool
+	links uint64
+	used  map[*content.Source]bool
+	// The outputs of the current render, recorded without a lock: outputs
+	// is only read while the jobs run, and updated at the end.
+	recs      []outRec
+	nrec      atomic.Int64
+	known     atomic.Int64 // outputs of recs that outputs holds
 	usedCards map[uint64]bool
 	usedMemo  map[memoKey]bool
 }
@@ -103,7 +108,6 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	c.links = h.Sum64()
 	// The per-call sets keep their room from call to call.
 	c.used = reuse(c.used)
-	c.seen = reuse(c.seen)
 	c.usedCards = reuse(c.usedCards)
 	c.usedMemo = reuse(c.usedMemo)
 	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages)),
@@ -159,9 +163,21 @@ func (c *Cache) end(f *fingerprinter) {
 		maps.DeleteFunc(c.ids, func(src *content.Source, _ uint64) bool { return !c.used[src] })
 		maps.DeleteFunc(c.checked, func(src *content.Source, _ checkedText) bool { return !c.used[src] })
 	}
+	recs := c.recs[:c.nrec.Load()]
 	// Always: an output this render did not make must not count as
 	// unchanged when it comes back (the last build does not hold it).
-	maps.DeleteFunc(c.outputs, func(out string, _ uint64) bool { return !c.seen[out] })
+	if int(c.known.Load()) != len(c.outputs) {
+		made := make(map[string]bool, len(recs))
+		for _, r := range recs {
+			made[r.out] = true
+		}
+		maps.DeleteFunc(c.outputs, func(out string, _ uint64) bool { return !made[out] })
+	}
+	for _, r := range recs {
+		if !r.same {
+			c.outputs[r.out] = r.f
+		}
+	}
 	if stale(len(c.cards), len(c.usedCards)) {
 		maps.DeleteFunc(c.cards, func(k uint64, _ template.HTML) bool { return !c.usedCards[k] })
 	}
@@ -315,17 +331,56 @@ func (c *Cache) storeBody(p *site.Page, b body) {
 	c.mu.Unlock()
 }
 
-// unchanged records fingerprint f for out and reports whether it equals the last one.
+// expect makes room to record n outputs in this render.
+func (c *Cache) expect(n int) {
+	if c == nil {
+		return
+	}
+	c.recs = slices.Grow(c.recs[:0], n)[:n]
+	c.nrec.Store(0)
+	c.known.Store(0)
+}
+
+// outRec is one output of a render and its fingerprint; same when it
+// equals the last render's.
+type outRec struct {
+	out  string
+	f    uint64
+	same bool
+}
+
+// unchanged records fingerprint f for out and reports whether it equals the
+// last one. Safe for the jobs of one render to call at once (see expect).
 func (c *Cache) unchanged(out string, f uint64) bool {
 	if c == nil {
 		return false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.seen[out] = true
 	last, ok := c.outputs[out]
-	c.outputs[out] = f
-	return ok && last == f
+	same := ok && last == f
+	i := c.nrec.Add(1) - 1
+	if i >= int64(len(c.recs)) {
+		panic("render: an output recorded that no job was expected for")
+	}
+	c.recs[i] = outRec{out, f, same}
+	if ok {
+		c.known.Add(1)
+	}
+	return same
+}
+
+// kept lists the outputs of this render that are as last time, sorted.
+func (c *Cache) kept() []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range c.recs[:c.nrec.Load()] {
+		if r.same {
+			out = append(out, r.out)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // sourceIDLocked numbers sources: the same source keeps its number from

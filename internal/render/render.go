@@ -185,17 +185,8 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	if fp != nil {
 		fp.views = views
 	}
-	var keptMu sync.Mutex
 	// unchanged reports (and records) an output whose inputs are as last time.
-	unchanged := func(out string, f uint64) bool {
-		if !c.unchanged(out, f) {
-			return false
-		}
-		keptMu.Lock()
-		kept = append(kept, out)
-		keptMu.Unlock()
-		return true
-	}
+	unchanged := c.unchanged
 	// The site-wide files go first: each is one long job (the search index
 	// of a language is the longest), and the pages fill the workers around them.
 	jobs := []func(buf *bytes.Buffer) error{}
@@ -283,6 +274,7 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 			return r.execute(w, buf, string(p.Kind), out, v)
 		})
 	}
+	c.expect(len(jobs))
 	err = r.parallel(len(jobs), func(i int, buf *bytes.Buffer) error { return jobs[i](buf) })
 	if err == nil {
 		err = views.err
@@ -290,7 +282,7 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	if err != nil {
 		return warnings, nil, err
 	}
-	sort.Strings(kept)
+	kept = c.kept()
 	c.end(fp)
 	return warnings, kept, nil
 }
