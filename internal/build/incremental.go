@@ -53,7 +53,7 @@ func (inc *Incremental) Build(changed []string) (*publish.Files, *Result, error)
 		Files() *publish.Files
 	}
 	if store := inc.b.opts.Store; store != nil {
-		target = store.Build()
+		target = store.BuildFrom(inc.files)
 	} else {
 		target = publish.NewMem()
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -33,7 +34,16 @@ func NewStore(dir string) *Store {
 func (s *Store) Dir() string { return s.dir }
 
 // Build starts the Target of one build.
-func (s *Store) Build() *StoreBuild {
+func (s *Store) Build() *StoreBuild { return s.BuildFrom(nil) }
+
+// BuildFrom starts the Target of a build that keeps most files of prev, an
+// earlier build of this store: it starts from prev's files, so that keeping
+// one costs no more than noting it, and drops at the end those neither kept
+// nor written again.
+func (s *Store) BuildFrom(prev *Files) *StoreBuild {
+	if prev != nil && prev.dir == s.dir {
+		return &StoreBuild{s: s, m: maps.Clone(prev.m), base: prev}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return &StoreBuild{s: s, m: make(map[string]object, s.last)}
@@ -91,6 +101,10 @@ type StoreBuild struct {
 	s  *Store
 	mu sync.Mutex
 	m  map[string]object
+	// base is the build m started as a copy of; touched lists the files
+	// put or kept since, to drop the others from m at the end.
+	base    *Files
+	touched []string
 }
 
 // Put stores one file.
@@ -103,6 +117,7 @@ func (b *StoreBuild) Put(rel string, data []byte) error {
 	}
 	b.mu.Lock()
 	b.m[rel] = object{sum: k, size: len(data)}
+	b.touched = append(b.touched, rel)
 	b.mu.Unlock()
 	return nil
 }
@@ -121,6 +136,15 @@ func (b *StoreBuild) Keep(rel string, from *Files) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if from == b.base {
+		// m started as a copy of from: the entry is there already.
+		if _, ok := from.m[rel]; !ok {
+			return fmt.Errorf("%s: kept file missing from the last build", rel)
+		}
+		b.touched = append(b.touched, rel)
+		return nil
+	}
+	b.touched = append(b.touched, rel)
 	return keep(b.m, rel, from)
 }
 
@@ -128,6 +152,15 @@ func (b *StoreBuild) Keep(rel string, from *Files) error {
 func (b *StoreBuild) Files() *Files {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.base != nil && len(b.touched) != len(b.m) {
+		// Files of the base build that this one did not make.
+		made := make(map[string]bool, len(b.touched))
+		for _, rel := range b.touched {
+			made[rel] = true
+		}
+		maps.DeleteFunc(b.m, func(rel string, _ object) bool { return !made[rel] })
+	}
+	b.touched = nil
 	b.s.mu.Lock()
 	b.s.last = len(b.m)
 	b.s.mu.Unlock()

@@ -150,3 +150,49 @@ func TestCollectWaitsForGarbage(t *testing.T) {
 		}
 	}
 }
+
+// A build started from the last one keeps what it keeps without copying,
+// and does not hold on to files it neither kept nor wrote.
+func TestBuildFromDropsWhatItDidNotMake(t *testing.T) {
+	s := NewStore(t.TempDir())
+	b1 := s.Build()
+	for _, rel := range []string{"a.html", "b.html", "c.html"} {
+		if err := b1.Put(rel, []byte(rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := b1.Files()
+	b2 := s.BuildFrom(first)
+	if err := b2.Keep("a.html", first); err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Put("c.html", []byte("new c")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Put("d.html", []byte("d")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Keep("gone.html", first); err == nil {
+		t.Error("kept a file the last build does not have")
+	}
+	second := b2.Files()
+	if got := second.Paths(); !slices.Equal(got, []string{"a.html", "c.html", "d.html"}) {
+		t.Errorf("second build holds %v", got)
+	}
+	if data, _, _ := second.Get("c.html"); string(data) != "new c" {
+		t.Errorf("c.html = %q", data)
+	}
+	if got := first.Paths(); !slices.Equal(got, []string{"a.html", "b.html", "c.html"}) {
+		t.Errorf("the first build changed: %v", got)
+	}
+	// Everything kept, nothing dropped.
+	b3 := s.BuildFrom(second)
+	for _, rel := range second.Paths() {
+		if err := b3.Keep(rel, second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := b3.Files().Paths(); !slices.Equal(got, second.Paths()) {
+		t.Errorf("third build holds %v", got)
+	}
+}
