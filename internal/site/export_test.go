@@ -20,3 +20,6 @@ func Fresh(last, s *Site) (n int) {
 	}
 	return n
 }
+
+// SlugOf is TermSlug without its shortcut for terms that are slugs already.
+var SlugOf = slugOf

@@ -38,8 +38,13 @@ func (s *Site) TermURL(taxonomy, lang, term string) string {
 // digits of any script, words joined by hyphens.
 func TermSlug(term string) string {
 	if isSlug(term) {
-		return term
+		return term // the common case, and what the rule below makes of it
 	}
+	return slugOf(term)
+}
+
+// slugOf is TermSlug's rule, for any term.
+func slugOf(term string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.TrimSpace(term) {
