@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"maps"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,7 +111,7 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	c.usedMemo = reuse(c.usedMemo)
 	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages)),
 		fields: make([]atomic.Uint64, len(s.Pages)), full: make([]uint64, len(s.Pages)),
-		fresh: make([]atomic.Bool, len(s.Pages)), prev: c.pages}
+		fresh: make([]atomic.Bool, len(s.Pages)), outs: make([]string, len(s.Pages)), prev: c.pages}
 	// Everything the page jobs look up is set here, before they run, so
 	// that they read it without a lock.
 	for i, p := range s.Pages {
@@ -193,7 +192,7 @@ func (c *Cache) end(f *fingerprinter) {
 		if !f.fresh[i].Load() {
 			continue
 		}
-		m := pageMemo{epoch: c.Epoch, links: c.links, fields: f.fields[i].Load(), full: f.full[i]}
+		m := pageMemo{epoch: c.Epoch, links: c.links, fields: f.fields[i].Load(), full: f.full[i], out: f.outs[i]}
 		if li := slices.Index(f.r.cfg.Languages, p.Lang); li >= 0 {
 			m.nav = f.navs[li]
 		}
@@ -218,6 +217,7 @@ type pageMemo struct {
 	epoch, links, nav uint64
 	fields, full      uint64    // 0: not hashed
 	cards             [4]uint64 // its card in the lists of each of the first four languages; 0: none
+	out               string    // its output path, once rendered or kept
 }
 
 // valid reports whether the hashes of m hold in this render of f.
@@ -368,7 +368,19 @@ func (c *Cache) unchanged(out string, f uint64) bool {
 	return same
 }
 
-// kept lists the outputs of this render that are as last time, sorted.
+// still records an output that is as last time without asking (see
+// fingerprinter.standing).
+func (c *Cache) still(out string) {
+	i := c.nrec.Add(1) - 1
+	if i >= int64(len(c.recs)) {
+		panic("render: an output recorded that no job was expected for")
+	}
+	c.recs[i] = outRec{out: out, same: true}
+	c.known.Add(1)
+}
+
+// kept lists the outputs of this render that are as last time, in no
+// particular order.
 func (c *Cache) kept() []string {
 	if c == nil {
 		return nil
@@ -379,7 +391,6 @@ func (c *Cache) kept() []string {
 			out = append(out, r.out)
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 
@@ -417,6 +428,7 @@ type fingerprinter struct {
 	fields []atomic.Uint64
 	full   []uint64
 	fresh  []atomic.Bool           // a hash of the page was worked out (not taken from prev)
+	outs   []string                // output paths of the pages given jobs
 	prev   map[*site.Page]pageMemo // the last render's, read only
 }
 
@@ -545,6 +557,33 @@ func (f *fingerprinter) pageFields(h *hasher, p *site.Page) {
 	h.num(f.ids[f.index[p]])
 	if p.Photo != nil {
 		h.str(p.Photo.Path)
+	}
+}
+
+// standing reports whether page i (p) needs no job in this render: the
+// graph handed it out again, its hashes from the last render hold, and its
+// output was made with them (the last render recorded that very hash for
+// it). It returns the output path to keep.
+func (f *fingerprinter) standing(i int, p *site.Page) (string, bool) {
+	if f == nil {
+		return "", false
+	}
+	li := slices.Index(f.r.cfg.Languages, p.Lang)
+	m, ok := f.prev[p]
+	if !ok || m.full == 0 || m.out == "" || li < 0 || !m.valid(f) || m.nav != f.navs[li] {
+		return "", false
+	}
+	if last, ok := f.c.outputs[m.out]; !ok || last != m.full {
+		return "", false
+	}
+	f.full[i], f.outs[i] = m.full, m.out
+	return m.out, true
+}
+
+// output notes the output path of page i, given a job.
+func (f *fingerprinter) output(i int, out string) {
+	if f != nil {
+		f.outs[i] = out
 	}
 }
 

@@ -99,8 +99,9 @@ func (r *Renderer) Render(s *site.Site, w Writer) (warnings []string, err error)
 
 // RenderCached is Render for successive builds of one site: with a Cache, a
 // page whose inputs are unchanged since the last call is not rendered again
-// and its output path is returned in kept (the caller reuses the earlier
-// bytes); Markdown is converted again only for sources that changed.
+// and its output path is returned in kept, in no particular order (the
+// caller reuses the earlier bytes); Markdown is converted again only for
+// sources that changed.
 func (r *Renderer) RenderCached(s *site.Site, w Writer, c *Cache) (warnings, kept []string, err error) {
 	pr, err := r.Prepare(s, c)
 	if err != nil {
@@ -256,9 +257,17 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 		robots := "User-agent: *\nAllow: /\nSitemap: " + r.cfg.BaseURL + "sitemap.xml\n"
 		return w.Write("robots.txt", []byte(robots))
 	})
-	for _, p := range s.Pages {
+	// A page the graph handed out again, whose hashes and output stand from
+	// the last render, is kept here without a job (most pages, after an edit).
+	var same []string
+	for i, p := range s.Pages {
+		if out, ok := fp.standing(i, p); ok {
+			same = append(same, out)
+			continue
+		}
 		jobs = append(jobs, func(buf *bytes.Buffer) error {
 			out := p.Path + "index.html"
+			fp.output(i, out)
 			if unchanged(out, fp.page(p)) {
 				return nil
 			}
@@ -274,7 +283,10 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 			return r.execute(w, buf, string(p.Kind), out, v)
 		})
 	}
-	c.expect(len(jobs))
+	c.expect(len(jobs) + len(same))
+	for _, out := range same {
+		c.still(out)
+	}
 	err = r.parallel(len(jobs), func(i int, buf *bytes.Buffer) error { return jobs[i](buf) })
 	if err == nil {
 		err = views.err
