@@ -577,6 +577,9 @@ func (f *fingerprinter) standing(i int, p *site.Page) (string, bool) {
 		return "", false
 	}
 	f.full[i], f.outs[i] = m.full, m.out
+	if m.fields != 0 {
+		f.fields[i].Store(m.fields) // for the search index's hash, without looking again
+	}
 	return m.out, true
 }
 
@@ -595,6 +598,11 @@ func (f *fingerprinter) fieldsOf(p *site.Page) uint64 {
 		f.pageFields(&h, p)
 		return h.Sum64()
 	}
+	return f.fieldsAt(i, p)
+}
+
+// fieldsAt is fieldsOf for page i of the site, p.
+func (f *fingerprinter) fieldsAt(i int, p *site.Page) uint64 {
 	if v := f.fields[i].Load(); v != 0 {
 		return v
 	}
@@ -711,9 +719,9 @@ func (f *fingerprinter) search(lang string) uint64 {
 		return 0
 	}
 	h := f.hasher()
-	for _, p := range f.s.Pages {
+	for i, p := range f.s.Pages {
 		if p.IsItem() && p.Lang == lang {
-			h.num(f.fieldsOf(p))
+			h.num(f.fieldsAt(i, p))
 		}
 	}
 	return h.Sum64()
