@@ -193,10 +193,8 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 		if !ok || prev == nil {
 			return nil, errors.New("internal error: outputs kept from a build that is not there")
 		}
-		for _, p := range kept {
-			if err := keeper.Keep(p, prev); err != nil {
-				return nil, err
-			}
+		if err := publish.KeepAll(keeper, kept, prev); err != nil {
+			return nil, err
 		}
 	}
 	stage("render")

@@ -123,6 +123,22 @@ type Keeper interface {
 	Keep(rel string, from *Files) error
 }
 
+// KeepAll is Keep for many files: at once where the target can (a Store's
+// build started from from), else one by one.
+func KeepAll(k Keeper, rels []string, from *Files) error {
+	if all, ok := k.(interface {
+		KeepAll(rels []string, from *Files) error
+	}); ok {
+		return all.KeepAll(rels, from)
+	}
+	for _, rel := range rels {
+		if err := k.Keep(rel, from); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // keep copies rel's entry from one Files into a map of entries.
 func keep(m map[string]object, rel string, from *Files) error {
 	o, ok := from.m[rel]

@@ -148,6 +148,45 @@ func (b *StoreBuild) Keep(rel string, from *Files) error {
 	return keep(b.m, rel, from)
 }
 
+// KeepAll is Keep for many files at once.
+func (b *StoreBuild) KeepAll(rels []string, from *Files) error {
+	if from != b.base {
+		for _, rel := range rels {
+			if err := b.Keep(rel, from); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// m started as a copy of from: look that every file is there, in two
+	// halves at once (the lookups mostly wait for memory).
+	half := len(rels) / 2
+	var missing [2]string
+	var wg sync.WaitGroup
+	for k, part := range [][]string{rels[:half], rels[half:]} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, rel := range part {
+				if _, ok := from.m[rel]; !ok {
+					missing[k] = rel
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, rel := range missing {
+		if rel != "" {
+			return fmt.Errorf("%s: kept file missing from the last build", rel)
+		}
+	}
+	b.mu.Lock()
+	b.touched = append(b.touched, rels...)
+	b.mu.Unlock()
+	return nil
+}
+
 // Files returns the build's files. Put no more files after calling it.
 func (b *StoreBuild) Files() *Files {
 	b.mu.Lock()

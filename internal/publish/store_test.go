@@ -196,3 +196,30 @@ func TestBuildFromDropsWhatItDidNotMake(t *testing.T) {
 		t.Errorf("third build holds %v", got)
 	}
 }
+
+func TestKeepAll(t *testing.T) {
+	s := NewStore(t.TempDir())
+	b1 := s.Build()
+	for _, rel := range []string{"a.html", "b.html", "c.html", "d.html"} {
+		if err := b1.Put(rel, []byte(rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := b1.Files()
+	b2 := s.BuildFrom(first)
+	if err := KeepAll(b2, []string{"a.html", "c.html", "d.html"}, first); err != nil {
+		t.Fatal(err)
+	}
+	if got := b2.Files().Paths(); !slices.Equal(got, []string{"a.html", "c.html", "d.html"}) {
+		t.Errorf("kept %v", got)
+	}
+	for _, rels := range [][]string{{"gone.html"}, {"a.html", "b.html", "gone.html"}} {
+		if err := KeepAll(s.BuildFrom(first), rels, first); err == nil {
+			t.Errorf("kept %v, which the last build does not all have", rels)
+		}
+	}
+	m := NewMem()
+	if err := KeepAll(m, []string{"b.html"}, first); err != nil || string(m.Map()["b.html"]) != "b.html" {
+		t.Errorf("into memory: %v %q", err, m.Map()["b.html"])
+	}
+}

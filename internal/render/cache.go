@@ -583,6 +583,30 @@ func (f *fingerprinter) standing(i int, p *site.Page) (string, bool) {
 	return m.out, true
 }
 
+// standingAll is standing for every page of the site, the pages split
+// among n goroutines (the lookups miss the cache more than they compute).
+// nil without a Cache.
+func (f *fingerprinter) standingAll(n int) []bool {
+	if f == nil {
+		return nil
+	}
+	pages := f.s.Pages
+	stand := make([]bool, len(pages))
+	n = max(1, min(n, len(pages)/1024))
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		go func(from, to int) {
+			defer wg.Done()
+			for i := from; i < to; i++ {
+				_, stand[i] = f.standing(i, pages[i])
+			}
+		}(k*len(pages)/n, (k+1)*len(pages)/n)
+	}
+	wg.Wait()
+	return stand
+}
+
 // output notes the output path of page i, given a job.
 func (f *fingerprinter) output(i int, out string) {
 	if f != nil {

@@ -260,9 +260,10 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	// A page the graph handed out again, whose hashes and output stand from
 	// the last render, is kept here without a job (most pages, after an edit).
 	var same []string
+	stand := fp.standingAll(r.workers)
 	for i, p := range s.Pages {
-		if out, ok := fp.standing(i, p); ok {
-			same = append(same, out)
+		if stand != nil && stand[i] {
+			same = append(same, fp.outs[i])
 			continue
 		}
 		jobs = append(jobs, func(buf *bytes.Buffer) error {
