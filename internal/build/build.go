@@ -54,7 +54,8 @@ type Result struct {
 	Files int
 	// Reused counts the outputs an incremental build took unchanged from the last build.
 	Reused int
-	// Written lists every output path, sorted.
+	// Written lists every output path: sorted in a one-off build (Run, Into),
+	// in no particular order in an Incremental one.
 	Written []string
 	// Fingerprints are what the output was scanned for (nil in an unconsented preview).
 	Fingerprints *guard.Fingerprints
