@@ -357,26 +357,24 @@ func (c *Cache) unchanged(out string, f uint64) bool {
 	}
 	last, ok := c.outputs[out]
 	same := ok && last == f
-	i := c.nrec.Add(1) - 1
-	if i >= int64(len(c.recs)) {
-		panic("render: an output recorded that no job was expected for")
-	}
-	c.recs[i] = outRec{out, f, same}
-	if ok {
-		c.known.Add(1)
-	}
+	c.record(outRec{out, f, same}, ok)
 	return same
 }
 
 // still records an output that is as last time without asking (see
 // fingerprinter.standing).
-func (c *Cache) still(out string) {
+func (c *Cache) still(out string) { c.record(outRec{out: out, same: true}, true) }
+
+// record takes r into the next free slot; known says outputs holds r.out.
+func (c *Cache) record(r outRec, known bool) {
 	i := c.nrec.Add(1) - 1
 	if i >= int64(len(c.recs)) {
 		panic("render: an output recorded that no job was expected for")
 	}
-	c.recs[i] = outRec{out: out, same: true}
-	c.known.Add(1)
+	c.recs[i] = r
+	if known {
+		c.known.Add(1)
+	}
 }
 
 // kept lists the outputs of this render that are as last time, in no
@@ -476,9 +474,6 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 			}
 		}
 	}
-	if v := slot.Load(); v != 0 {
-		return v
-	}
 	// A story's card depends on its source alone (and the photo's place):
 	// remember its hash from earlier builds while the source is the same.
 	var mk memoKey
@@ -543,7 +538,7 @@ func (c *Cache) storeMemo(k memoKey, v uint64) {
 	c.mu.Unlock()
 }
 
-func (f *fingerprinter) pageFields(h *hasher, p *site.Page) {
+func (f *fingerprinter) pageFields(h *hasher, i int, p *site.Page) {
 	h.str(string(p.Kind))
 	h.str(p.Path)
 	h.str(p.Lang)
@@ -554,33 +549,37 @@ func (f *fingerprinter) pageFields(h *hasher, p *site.Page) {
 	h.str(p.Term)
 	h.flag(p.Consent.Draft)
 	h.flag(p.Unconsented)
-	h.num(f.ids[f.index[p]])
+	h.num(f.ids[i])
 	if p.Photo != nil {
 		h.str(p.Photo.Path)
 	}
 }
 
+// held returns p's entry of the last render when its whole-page hash
+// still holds.
+func (f *fingerprinter) held(p *site.Page) (pageMemo, bool) {
+	li := slices.Index(f.r.cfg.Languages, p.Lang)
+	m, ok := f.prev[p]
+	return m, ok && m.full != 0 && li >= 0 && m.valid(f) && m.nav == f.navs[li]
+}
+
 // standing reports whether page i (p) needs no job in this render: the
 // graph handed it out again, its hashes from the last render hold, and its
 // output was made with them (the last render recorded that very hash for
-// it). It returns the output path to keep.
-func (f *fingerprinter) standing(i int, p *site.Page) (string, bool) {
-	if f == nil {
-		return "", false
-	}
-	li := slices.Index(f.r.cfg.Languages, p.Lang)
-	m, ok := f.prev[p]
-	if !ok || m.full == 0 || m.out == "" || li < 0 || !m.valid(f) || m.nav != f.navs[li] {
-		return "", false
+// it). It notes the output path to keep in f.outs[i].
+func (f *fingerprinter) standing(i int, p *site.Page) bool {
+	m, ok := f.held(p)
+	if !ok || m.out == "" {
+		return false
 	}
 	if last, ok := f.c.outputs[m.out]; !ok || last != m.full {
-		return "", false
+		return false
 	}
 	f.full[i], f.outs[i] = m.full, m.out
 	if m.fields != 0 {
 		f.fields[i].Store(m.fields) // for the search index's hash, without looking again
 	}
-	return m.out, true
+	return true
 }
 
 // standingAll is standing for every page of the site, the pages split
@@ -599,7 +598,7 @@ func (f *fingerprinter) standingAll(n int) []bool {
 		go func(from, to int) {
 			defer wg.Done()
 			for i := from; i < to; i++ {
-				_, stand[i] = f.standing(i, pages[i])
+				stand[i] = f.standing(i, pages[i])
 			}
 		}(k*len(pages)/n, (k+1)*len(pages)/n)
 	}
@@ -614,18 +613,7 @@ func (f *fingerprinter) output(i int, out string) {
 	}
 }
 
-// fieldsOf hashes p's own fields.
-func (f *fingerprinter) fieldsOf(p *site.Page) uint64 {
-	i, ok := f.index[p]
-	if !ok {
-		h := f.hasher()
-		f.pageFields(&h, p)
-		return h.Sum64()
-	}
-	return f.fieldsAt(i, p)
-}
-
-// fieldsAt is fieldsOf for page i of the site, p.
+// fieldsAt hashes the own fields of page i of the site, p.
 func (f *fingerprinter) fieldsAt(i int, p *site.Page) uint64 {
 	if v := f.fields[i].Load(); v != 0 {
 		return v
@@ -635,7 +623,7 @@ func (f *fingerprinter) fieldsAt(i int, p *site.Page) uint64 {
 		return m.fields
 	}
 	h := f.hasher()
-	f.pageFields(&h, p)
+	f.pageFields(&h, i, p)
 	v := h.Sum64() | 1 // never 0, which marks a page not hashed yet
 	f.fields[i].Store(v)
 	f.fresh[i].Store(true)
@@ -647,13 +635,13 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 	if f == nil {
 		return 0
 	}
-	i, li := f.index[p], slices.Index(f.r.cfg.Languages, p.Lang)
-	if m, ok := f.prev[p]; ok && m.full != 0 && li >= 0 && m.valid(f) && m.nav == f.navs[li] {
+	i := f.index[p]
+	if m, ok := f.held(p); ok {
 		f.full[i] = m.full
 		return m.full
 	}
 	h := f.hasher()
-	h.num(f.fieldsOf(p))
+	h.num(f.fieldsAt(i, p))
 	for _, t := range p.Translations {
 		h.str(t.Path)
 	}

@@ -105,8 +105,8 @@ func sortedItemsOf(s *site.Site, lang string) []*site.Page {
 }
 
 // feedItems are the newest items of lang, at most feedSize.
-func feedItems(b *viewBuilder, lang string) []*site.Page {
-	items := b.itemsOf(lang)
+func feedItems(s *site.Site, lang string) []*site.Page {
+	items := itemsOf(s, lang)
 	if len(items) > feedSize {
 		items = items[:feedSize]
 	}

@@ -179,10 +179,7 @@ func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
 // inputs are as last time, which it did not render again.
 func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err error) {
 	s, c, bodies, index, fp, warnings := pr.s, pr.c, pr.bodies, pr.index, pr.fp, pr.warnings
-	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index, fp: fp, items: map[string]func() []*site.Page{}}
-	for _, lang := range r.cfg.Languages {
-		views.items[lang] = sync.OnceValue(func() []*site.Page { return itemsOf(s, lang) })
-	}
+	views := &viewBuilder{r: r, s: s, bodies: bodies, index: index, fp: fp}
 	if fp != nil {
 		fp.views = views
 	}
@@ -225,7 +222,7 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	})
 	for _, lang := range r.cfg.Languages {
 		jobs = append(jobs, func(*bytes.Buffer) error {
-			items := feedItems(views, lang)
+			items := feedItems(s, lang)
 			if unchanged(lang+"/feed.xml", fp.feed(items)) {
 				return nil
 			}

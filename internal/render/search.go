@@ -15,7 +15,7 @@ import (
 // from the same consented views (the real name only where consented, links
 // to skipped items already reduced to their words).
 func (b *viewBuilder) searchDocs(lang string) ([]search.Doc, []*content.Source) {
-	items := b.itemsOf(lang)
+	items := itemsOf(b.s, lang)
 	docs := make([]search.Doc, 0, len(items))
 	srcs := make([]*content.Source, 0, len(items))
 	for _, p := range items {

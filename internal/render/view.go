@@ -170,9 +170,6 @@ type viewBuilder struct {
 	// many pages (its section, the home page, every term it has), and the
 	// card template dominated the build before it ran once per card.
 	cards sync.Map // cardKey → Card
-	// items are each language's stories, newest first (itemsOf), sorted
-	// once for the search index and the feed of the language.
-	items map[string]func() []*site.Page
 
 	errMu sync.Mutex
 	err   error // the first card error; Render fails with it
@@ -184,14 +181,6 @@ func (b *viewBuilder) fail(err error) {
 		b.err = err
 	}
 	b.errMu.Unlock()
-}
-
-// itemsOf are the stories published in lang, newest first.
-func (b *viewBuilder) itemsOf(lang string) []*site.Page {
-	if f, ok := b.items[lang]; ok {
-		return f()
-	}
-	return itemsOf(b.s, lang)
 }
 
 type cardKey struct {
