@@ -131,6 +131,11 @@ func KeepAll(k Keeper, rels []string, from *Files) error {
 	}); ok {
 		return all.KeepAll(rels, from)
 	}
+	return keepEach(k, rels, from)
+}
+
+// keepEach keeps rels one by one.
+func keepEach(k Keeper, rels []string, from *Files) error {
 	for _, rel := range rels {
 		if err := k.Keep(rel, from); err != nil {
 			return err
@@ -143,10 +148,24 @@ func KeepAll(k Keeper, rels []string, from *Files) error {
 func keep(m map[string]object, rel string, from *Files) error {
 	o, ok := from.m[rel]
 	if !ok {
-		return fmt.Errorf("%s: kept file missing from the last build", rel)
+		return errMissing(rel)
 	}
 	m[rel] = o
 	return nil
+}
+
+// keptBytes are the bytes of rel in from, for a target that does not share
+// from's way of holding them.
+func keptBytes(rel string, from *Files) ([]byte, error) {
+	data, ok, err := from.Get(rel)
+	if err == nil && !ok {
+		err = errMissing(rel)
+	}
+	return data, err
+}
+
+func errMissing(rel string) error {
+	return fmt.Errorf("%s: kept file missing from the last build", rel)
 }
 
 // sortedKeys lists a map's keys in order.

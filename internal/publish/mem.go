@@ -26,10 +26,7 @@ func (m *Mem) Put(rel string, data []byte) error {
 // Keep takes the file at rel from an earlier build.
 func (m *Mem) Keep(rel string, from *Files) error {
 	if from.dir != "" {
-		data, ok, err := from.Get(rel)
-		if err == nil && !ok {
-			err = keep(map[string]object{}, rel, from)
-		}
+		data, err := keptBytes(rel, from)
 		if err != nil {
 			return err
 		}

@@ -125,10 +125,7 @@ func (b *StoreBuild) Put(rel string, data []byte) error {
 // Keep takes the file at rel from an earlier build.
 func (b *StoreBuild) Keep(rel string, from *Files) error {
 	if from.dir != b.s.dir {
-		data, ok, err := from.Get(rel)
-		if err == nil && !ok {
-			err = fmt.Errorf("%s: kept file missing from the last build", rel)
-		}
+		data, err := keptBytes(rel, from)
 		if err != nil {
 			return err
 		}
@@ -139,7 +136,7 @@ func (b *StoreBuild) Keep(rel string, from *Files) error {
 	if from == b.base {
 		// m started as a copy of from: the entry is there already.
 		if _, ok := from.m[rel]; !ok {
-			return fmt.Errorf("%s: kept file missing from the last build", rel)
+			return errMissing(rel)
 		}
 		b.touched = append(b.touched, rel)
 		return nil
@@ -151,12 +148,7 @@ func (b *StoreBuild) Keep(rel string, from *Files) error {
 // KeepAll is Keep for many files at once.
 func (b *StoreBuild) KeepAll(rels []string, from *Files) error {
 	if from != b.base {
-		for _, rel := range rels {
-			if err := b.Keep(rel, from); err != nil {
-				return err
-			}
-		}
-		return nil
+		return keepEach(b, rels, from)
 	}
 	// m started as a copy of from: look that every file is there, in two
 	// halves at once (the lookups mostly wait for memory).
@@ -178,7 +170,7 @@ func (b *StoreBuild) KeepAll(rels []string, from *Files) error {
 	wg.Wait()
 	for _, rel := range missing {
 		if rel != "" {
-			return fmt.Errorf("%s: kept file missing from the last build", rel)
+			return errMissing(rel)
 		}
 	}
 	b.mu.Lock()
