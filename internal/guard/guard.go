@@ -68,8 +68,7 @@ type Checker struct {
 
 	// The needles of the last call and the sources they were collected
 	// from: while those are the same, so are the needles.
-	uses          []sourceUse
-	collected     bool
+	uses          []sourceUse // nil before the first call
 	names, others []leakscan.Needle
 	othersNorm    []string // others' normal forms
 	key           string
@@ -166,9 +165,9 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 // consented): while those are the same, the last call's needles are reused,
 // and with them the compiled set and the findings per source.
 func (c *Checker) needles(s *site.Site) (names, others []leakscan.Needle) {
-	if u := uses(s); !c.collected || !sameNeedles(u, c.uses) {
+	if u := uses(s); c.uses == nil || !sameNeedles(u, c.uses) {
 		names, others = c.collect(s)
-		c.uses, c.names, c.others, c.collected = u, names, others, true
+		c.uses, c.names, c.others = u, names, others
 		c.othersNorm = make([]string, len(others))
 		for i, n := range others {
 			c.othersNorm[i] = c.normalize(n.Text)
