@@ -18,10 +18,11 @@ import (
 var pageTemplates = []string{"home", "section", "talent", "employer", "page", "terms", "term", "index", "404"}
 
 // templates is one parsed theme: a template set per page kind, and base with
-// partials alone for the "card" template.
+// partials alone for the "card" template. Each is kept as the template that
+// is run: its set is folded from it (see fold).
 type templates struct {
-	pages map[string]*template.Template
-	cards *template.Template
+	pages map[string]*template.Template // page kind → its base.html
+	card  *template.Template
 }
 
 // layoutSource reads the theme's files, minified or as written.
@@ -97,7 +98,21 @@ func constants(read layoutSource, strs map[string]string, base string) layoutSou
 	}
 }
 
+// parseTemplates parses the theme read by read, escapes it and folds its
+// constants (see fold).
 func parseTemplates(layouts fs.FS, read layoutSource) (*templates, error) {
+	ts, err := parseUnfolded(layouts, read)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts.pages {
+		fold(t)
+	}
+	fold(ts.card)
+	return ts, nil
+}
+
+func parseUnfolded(layouts fs.FS, read layoutSource) (*templates, error) {
 	base := template.New("base.html")
 	if err := parseInto(base, read, "base.html"); err != nil {
 		return nil, fmt.Errorf("layouts/base.html: %w", err)
@@ -106,15 +121,16 @@ func parseTemplates(layouts fs.FS, read layoutSource) (*templates, error) {
 	if err := parseInto(base, read, partials...); err != nil {
 		return nil, fmt.Errorf("layouts/partials: %w", err)
 	}
-	ts := &templates{pages: map[string]*template.Template{}}
-	var err error
-	if ts.cards, err = base.Clone(); err != nil {
+	cards, err := base.Clone()
+	if err != nil {
 		return nil, err
 	}
-	if ts.cards.Lookup("card") == nil {
+	ts := &templates{pages: map[string]*template.Template{}, card: cards.Lookup("card")}
+	if ts.card == nil {
 		return nil, fmt.Errorf("layouts/partials/card.html: no {{ define \"card\" }} template")
 	}
 	for _, name := range pageTemplates {
+		// The clone is base.html of its own set.
 		t, err := base.Clone()
 		if err == nil {
 			err = parseInto(t, read, name+".html")
@@ -153,11 +169,11 @@ func (ts *templates) executePage(w io.Writer, kind string, v any) error {
 	if t == nil {
 		return fmt.Errorf("no template for page kind %q", kind)
 	}
-	return t.ExecuteTemplate(w, "base.html", v)
+	return t.Execute(w, v)
 }
 
 func (ts *templates) executeCard(w io.Writer, c any) error {
-	return ts.cards.ExecuteTemplate(w, "card", c)
+	return ts.card.Execute(w, c)
 }
 
 // theme is the template set for pages in lang.
