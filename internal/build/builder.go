@@ -54,6 +54,11 @@ type builder struct {
 	// next build (an Incremental's; nil for one build).
 	graph *site.Memo
 	cache *render.Cache // nil for one-off builds
+	// epoch is the render cache's Epoch for the needles epochFor in
+	// generation epochGen.
+	epoch    uint64
+	epochFor string
+	epochGen uint64
 }
 
 func newBuilder(fsys fs.FS, opts Options) *builder {
@@ -174,12 +179,16 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 	}
 	if b.cache != nil {
 		// Outputs scanned for other needles must be rendered and scanned again.
-		h := fnv.New64a()
-		var gen [8]byte
-		binary.LittleEndian.PutUint64(gen[:], b.generation)
-		h.Write(gen[:])
-		io.WriteString(h, needles)
-		b.cache.Epoch = h.Sum64()
+		if b.epochFor != needles || b.epochGen != b.generation {
+			// The needles' key is long (every needle): hashed once per set.
+			h := fnv.New64a()
+			var gen [8]byte
+			binary.LittleEndian.PutUint64(gen[:], b.generation)
+			h.Write(gen[:])
+			io.WriteString(h, needles)
+			b.epochFor, b.epochGen, b.epoch = needles, b.generation, h.Sum64()
+		}
+		b.cache.Epoch = b.epoch
 	}
 	funnel := publish.New(target, fopts...)
 	warnings, kept, err := b.renderer.Finish(prepared, funnel)

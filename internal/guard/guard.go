@@ -76,6 +76,8 @@ type Checker struct {
 	scan          *leakscan.Scanner
 	matches       map[*content.Source][]leakscan.Match
 	last          *Fingerprints
+	published     []*content.Source
+	found         [][]leakscan.Match
 }
 
 // Check is the package's Check, reusing what the last call found.
@@ -85,12 +87,13 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	// A real name in a published source is a hard error; any other fingerprint
 	// found in published sources is text the site publishes legitimately (a
 	// quote, a shared heading) and so no fingerprint at all.
-	var published []*content.Source
+	published := c.published[:0] // the slices of the last call are reused: a preview checks often
 	for _, p := range s.Pages {
 		if p.Source != nil {
 			published = append(published, p.Source)
 		}
 	}
+	c.published = published
 	// One pass over every published source finds both kinds; sources are
 	// scanned in parallel and the findings kept in source order.
 	if c.scan == nil || c.set == nil {
@@ -100,7 +103,8 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	}
 	// Sources scanned before keep their findings; the others (after an
 	// edit, one) are scanned in parallel.
-	found := make([][]leakscan.Match, len(published))
+	found := slices.Grow(c.found[:0], len(published))[:len(published)]
+	c.found = found
 	var todo []int
 	for i, src := range published {
 		if m, ok := c.matches[src]; ok {
@@ -142,21 +146,42 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	if err := errors.Join(dedupeErrors(errs)...); err != nil {
 		return nil, err
 	}
+	// A skipped item's address stays a fingerprint even where a published
+	// source links to it: the link guard removes such links, so the
+	// address must not survive into the output.
+	kept := func(i int) bool { return others[i].Kind == KindSlug || !shared[c.othersNorm[i]] }
+	if c.last != nil && c.last.Compiled == c.set && sameNeedlesAs(c.last.Needles, names, others, kept) {
+		return c.last, nil // the same fingerprints, and their key computed once
+	}
 	fp := &Fingerprints{Needles: names, Compiled: c.set}
 	for i, n := range others {
-		// A skipped item's address stays a fingerprint even where a published
-		// source links to it: the link guard removes such links, so the
-		// address must not survive into the output.
-		if n.Kind == KindSlug || !shared[c.othersNorm[i]] {
+		if kept(i) {
 			fp.Needles = append(fp.Needles, n)
 		}
-	}
-	if c.last != nil && c.last.Compiled == fp.Compiled && slices.Equal(c.last.Needles, fp.Needles) {
-		return c.last, nil // the same fingerprints, and their key computed once
 	}
 	fp.key = needlesKey(fp.Needles)
 	c.last = fp
 	return fp, nil
+}
+
+// sameNeedlesAs reports whether have is names followed by the others that
+// are kept, without building that list.
+func sameNeedlesAs(have, names, others []leakscan.Needle, kept func(i int) bool) bool {
+	if len(have) < len(names) || !slices.Equal(have[:len(names)], names) {
+		return false
+	}
+	rest := have[len(names):]
+	k := 0
+	for i, n := range others {
+		if !kept(i) {
+			continue
+		}
+		if k == len(rest) || rest[k] != n {
+			return false
+		}
+		k++
+	}
+	return k == len(rest)
 }
 
 // needles collects the fingerprints of s: real names on one side, everything

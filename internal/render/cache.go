@@ -32,19 +32,23 @@ type Cache struct {
 
 	seed    maphash.Seed
 	mu      sync.Mutex
-	ids     map[*content.Source]uint64
 	nextID  uint64
-	bodies  map[*content.Source]cachedBody
 	outputs map[string]uint64 // output path → fingerprint of what was written
 	cards   map[uint64]template.HTML
 	memo    map[memoKey]memoEntry
-	checked map[*content.Source]checkedText // the search text of each story, as the leak scan passed it
-	indexes map[string]*search.Builder      // search index of each language, updated story by story
-	pages   map[*site.Page]pageMemo         // what each page of the last render hashed to
+	indexes map[string]*searchIndex // search index of each language, updated story by story
+
+	// The pages of the last render (sorted by path) and what the cache
+	// holds for each, in the same order: a render finds the entry of a
+	// page by its place, which after an edit is the same place, instead of
+	// looking thousands of pages up in maps. spare is the slots of the
+	// render before, reused.
+	last  []*site.Page
+	slots []slot
+	spare []slot
 
 	// per call
 	links uint64
-	used  map[*content.Source]bool
 	// The outputs of the current render, recorded without a lock: outputs
 	// is only read while the jobs run, and updated at the end.
 	recs      []outRec
@@ -54,22 +58,26 @@ type Cache struct {
 	usedMemo  map[memoKey]bool
 }
 
-type cachedBody struct {
-	links uint64
-	body  body
+// slot is what the cache holds for one page of a render.
+type slot struct {
+	src     *content.Source
+	id      uint64 // the source's number, the same from render to render (0: no source)
+	body    body   // converted under links bodyLinks, when hasBody
+	hasBody bool
+	// bodyLinks is the links hash the body was converted under.
+	bodyLinks uint64
+	checked   checkedText // the search text of the story, as the leak scan passed it
+	memo      pageMemo
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
 	return &Cache{
 		seed:    maphash.MakeSeed(),
-		ids:     map[*content.Source]uint64{},
-		bodies:  map[*content.Source]cachedBody{},
 		outputs: map[string]uint64{},
 		cards:   map[uint64]template.HTML{},
 		memo:    map[memoKey]memoEntry{},
-		checked: map[*content.Source]checkedText{},
-		indexes: map[string]*search.Builder{},
+		indexes: map[string]*searchIndex{},
 	}
 }
 
@@ -80,14 +88,11 @@ func (c *Cache) Forget() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ids = map[*content.Source]uint64{}
-	c.bodies = map[*content.Source]cachedBody{}
 	c.outputs = map[string]uint64{}
 	c.cards = map[uint64]template.HTML{}
 	c.memo = map[memoKey]memoEntry{}
-	c.checked = map[*content.Source]checkedText{}
-	c.indexes = map[string]*search.Builder{}
-	c.pages = nil
+	c.indexes = map[string]*searchIndex{}
+	c.last, c.slots, c.spare = nil, nil, nil
 }
 
 // begin starts one render of s and returns its fingerprinter. index gives
@@ -106,17 +111,14 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	defer c.mu.Unlock()
 	c.links = h.Sum64()
 	// The per-call sets keep their room from call to call.
-	c.used = reuse(c.used)
 	c.usedCards = reuse(c.usedCards)
 	c.usedMemo = reuse(c.usedMemo)
-	f := &fingerprinter{c: c, r: r, s: s, index: index, ids: make([]uint64, len(s.Pages)),
+	f := &fingerprinter{c: c, r: r, s: s, index: index,
 		fields: make([]atomic.Uint64, len(s.Pages)), full: make([]uint64, len(s.Pages)),
-		fresh: make([]atomic.Bool, len(s.Pages)), outs: make([]string, len(s.Pages)), prev: c.pages}
+		fresh: make([]atomic.Bool, len(s.Pages)), outs: make([]string, len(s.Pages))}
 	// Everything the page jobs look up is set here, before they run, so
 	// that they read it without a lock.
-	for i, p := range s.Pages {
-		f.ids[i] = c.sourceIDLocked(p.Source)
-	}
+	f.slots = c.carry(s.Pages)
 	f.cards = make([][]atomic.Uint64, len(r.cfg.Languages))
 	f.navs = make([]uint64, len(r.cfg.Languages))
 	for li, lang := range r.cfg.Languages {
@@ -131,11 +133,68 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 		for _, sec := range s.Sections[lang] {
 			h.str(sec.Path)
 			h.str(sec.Title)
-			h.num(f.ids[index[sec]])
+			h.num(f.slots[index[sec]].id)
 		}
 		f.navs[li] = h.Sum64()
 	}
 	return f
+}
+
+// carry returns the slots of pages, a render's pages sorted by path: for a
+// page of the last render, its slot; for a new page of a source the last
+// render had, that source's number, body and checked text; for a new
+// source, a new number.
+func (c *Cache) carry(pages []*site.Page) []slot {
+	next := slices.Grow(c.spare[:0], len(pages))[:len(pages)]
+	c.spare = nil // next is this render's; the last render's slots stay intact until end
+	// Pages are sorted by path and paths are unique, so a page at the
+	// same place with the same path is the last render's page of that
+	// path, or a new page for it: no other place can hold it. Only once
+	// pages came or went are they looked up.
+	var byPage map[*site.Page]int
+	var bySrc map[*content.Source]int
+	for i, p := range pages {
+		at, srcAt := -1, -1
+		if i < len(c.last) && c.last[i].Path == p.Path {
+			if c.last[i] == p {
+				at = i
+			}
+			if p.Source != nil && c.slots[i].src == p.Source {
+				srcAt = i
+			}
+		} else {
+			if byPage == nil {
+				byPage = make(map[*site.Page]int, len(c.last))
+				bySrc = make(map[*content.Source]int, len(c.last))
+				for k, q := range c.last {
+					byPage[q] = k
+					if q.Source != nil {
+						bySrc[q.Source] = k
+					}
+				}
+			}
+			if k, ok := byPage[p]; ok {
+				at = k
+			}
+			if k, ok := bySrc[p.Source]; ok && p.Source != nil {
+				srcAt = k
+			}
+		}
+		sl := slot{src: p.Source}
+		switch {
+		case srcAt >= 0:
+			old := &c.slots[srcAt]
+			sl.id, sl.body, sl.hasBody, sl.bodyLinks, sl.checked = old.id, old.body, old.hasBody, old.bodyLinks, old.checked
+		case p.Source != nil:
+			c.nextID++
+			sl.id = c.nextID
+		}
+		if at >= 0 {
+			sl.memo = c.slots[at].memo
+		}
+		next[i] = sl
+	}
+	return next
 }
 
 // reuse empties a set, or makes it.
@@ -147,9 +206,8 @@ func reuse[K comparable](m map[K]bool) map[K]bool {
 	return m
 }
 
-// end forgets the outputs this render did not make, and sources it did not
-// use (once there are enough of them to be worth going through every
-// entry), and keeps what f's pages hashed to for the next render.
+// end forgets the outputs this render did not make, keeps what f's pages
+// hashed to for the next render, and makes f's slots the cache's.
 func (c *Cache) end(f *fingerprinter) {
 	if c == nil {
 		return
@@ -157,11 +215,6 @@ func (c *Cache) end(f *fingerprinter) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	stale := func(have, live int) bool { return have > live+live/8+64 }
-	if stale(len(c.bodies), len(c.used)) || stale(len(c.ids), len(c.used)) || stale(len(c.checked), len(c.used)) {
-		maps.DeleteFunc(c.bodies, func(src *content.Source, _ cachedBody) bool { return !c.used[src] })
-		maps.DeleteFunc(c.ids, func(src *content.Source, _ uint64) bool { return !c.used[src] })
-		maps.DeleteFunc(c.checked, func(src *content.Source, _ checkedText) bool { return !c.used[src] })
-	}
 	recs := c.recs[:c.nrec.Load()]
 	// Always: an output this render did not make must not count as
 	// unchanged when it comes back (the last build does not hold it).
@@ -184,10 +237,7 @@ func (c *Cache) end(f *fingerprinter) {
 		maps.DeleteFunc(c.memo, func(k memoKey, _ memoEntry) bool { return !c.usedMemo[k] })
 	}
 	// Only pages hashed afresh this render have new hashes to keep; the
-	// others' entries stand. Pages of earlier graphs go once they are many.
-	if c.pages == nil {
-		c.pages = make(map[*site.Page]pageMemo, len(f.s.Pages))
-	}
+	// others' entries stand.
 	for i, p := range f.s.Pages {
 		if !f.fresh[i].Load() {
 			continue
@@ -199,14 +249,9 @@ func (c *Cache) end(f *fingerprinter) {
 		for li := range min(len(m.cards), len(f.cards)) {
 			m.cards[li] = f.cards[li][i].Load()
 		}
-		c.pages[p] = m
+		f.slots[i].memo = m
 	}
-	if stale(len(c.pages), len(f.s.Pages)) {
-		maps.DeleteFunc(c.pages, func(p *site.Page, _ pageMemo) bool {
-			_, live := f.index[p]
-			return !live
-		})
-	}
+	c.last, c.slots, c.spare = f.s.Pages, f.slots, c.slots
 }
 
 // pageMemo is what a page hashed to in a render. The page graph hands out
@@ -225,9 +270,18 @@ func (m *pageMemo) valid(f *fingerprinter) bool {
 	return m.epoch == f.c.Epoch && m.links == f.c.links
 }
 
+// searchIndex is a language's search index as the Cache keeps it: the
+// index, and the buffer it is written into (writers keep no bytes they are
+// given, so one buffer serves every rebuild).
+type searchIndex struct {
+	b   *search.Builder
+	buf []byte
+}
+
 // searchIndex is the search index of docs in lang: without a Cache built
 // whole, with one updated from the last call's index (only the stories whose
-// text changed are split into terms again).
+// text changed are split into terms again). With a Cache, the bytes are
+// valid until the next call for lang.
 func (c *Cache) searchIndex(lang string, docs []search.Doc) ([]byte, error) {
 	if c == nil {
 		return search.Build(docs)
@@ -235,15 +289,16 @@ func (c *Cache) searchIndex(lang string, docs []search.Doc) ([]byte, error) {
 	c.mu.Lock()
 	ix := c.indexes[lang]
 	if ix == nil {
-		ix = search.NewBuilder()
+		ix = &searchIndex{b: search.NewBuilder()}
 		c.indexes[lang] = ix
 	}
 	c.mu.Unlock()
-	// One job per language: this Builder is used by one goroutine at a time.
-	if err := ix.SetAll(docs); err != nil {
+	// One job per language: this index is used by one goroutine at a time.
+	if err := ix.b.SetAll(docs); err != nil {
 		return nil, err
 	}
-	return ix.Bytes(), nil
+	ix.buf = ix.b.AppendBytes(ix.buf[:0])
+	return ix.buf, nil
 }
 
 type checkedText struct {
@@ -251,26 +306,22 @@ type checkedText struct {
 	title, text string
 }
 
-// textChecked reports whether the search text of src passed the leak scan
-// under this Epoch's needles. The texts are kept with the story's body, so
-// comparing them is mostly comparing two pointers.
-func (c *Cache) textChecked(src *content.Source, title, text string) bool {
-	if c == nil {
+// textChecked reports whether the search text of page i passed the leak
+// scan under this Epoch's needles. The texts are kept with the story's
+// body, so comparing them is mostly comparing two pointers. Each language's
+// search job checks its own pages.
+func (f *fingerprinter) textChecked(i int, title, text string) bool {
+	if f == nil {
 		return false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.checked[src]
-	return ok && e.epoch == c.Epoch && e.title == title && e.text == text
+	e := &f.slots[i].checked
+	return e.epoch == f.c.Epoch && e.title == title && e.text == text
 }
 
-func (c *Cache) storeTextChecked(src *content.Source, title, text string) {
-	if c == nil {
-		return
+func (f *fingerprinter) storeTextChecked(i int, title, text string) {
+	if f != nil {
+		f.slots[i].checked = checkedText{epoch: f.c.Epoch, title: title, text: text}
 	}
-	c.mu.Lock()
-	c.checked[src] = checkedText{epoch: c.Epoch, title: title, text: text}
-	c.mu.Unlock()
 }
 
 // cardHTML returns the rendered card of fingerprint f, if rendered before.
@@ -295,26 +346,16 @@ func (c *Cache) storeCardHTML(f uint64, h template.HTML) {
 	c.mu.Unlock()
 }
 
-// takeBodies puts into out the bodies of pages it holds, and returns the
-// indices of the pages with a source whose body it does not hold.
-func (c *Cache) takeBodies(pages []*site.Page, out []body) (missing []int) {
-	if c == nil {
-		for i, p := range pages {
-			if p.Source != nil {
-				missing = append(missing, i)
-			}
-		}
-		return missing
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// takeBodies puts into out the bodies of pages the cache holds, and
+// returns the indices of the pages with a source whose body it does not
+// hold.
+func (f *fingerprinter) takeBodies(pages []*site.Page, out []body) (missing []int) {
 	for i, p := range pages {
 		if p.Source == nil {
 			continue
 		}
-		c.used[p.Source] = true
-		if b, ok := c.bodies[p.Source]; ok && b.links == c.links {
-			out[i] = b.body
+		if f != nil && f.slots[i].hasBody && f.slots[i].bodyLinks == f.c.links {
+			out[i] = f.slots[i].body
 		} else {
 			missing = append(missing, i)
 		}
@@ -322,13 +363,13 @@ func (c *Cache) takeBodies(pages []*site.Page, out []body) (missing []int) {
 	return missing
 }
 
-func (c *Cache) storeBody(p *site.Page, b body) {
-	if c == nil {
-		return
+// storeBody keeps b as the body of page i. The jobs of one render store
+// bodies of different pages at once.
+func (f *fingerprinter) storeBody(i int, b body) {
+	if f != nil {
+		sl := &f.slots[i]
+		sl.body, sl.hasBody, sl.bodyLinks = b, true, f.c.links
 	}
-	c.mu.Lock()
-	c.bodies[p.Source] = cachedBody{links: c.links, body: b}
-	c.mu.Unlock()
 }
 
 // expect makes room to record n outputs in this render.
@@ -383,29 +424,20 @@ func (c *Cache) kept() []string {
 	if c == nil {
 		return nil
 	}
-	var out []string
-	for _, r := range c.recs[:c.nrec.Load()] {
+	recs := c.recs[:c.nrec.Load()]
+	n := 0
+	for _, r := range recs {
+		if r.same {
+			n++
+		}
+	}
+	out := make([]string, 0, n)
+	for _, r := range recs {
 		if r.same {
 			out = append(out, r.out)
 		}
 	}
 	return out
-}
-
-// sourceIDLocked numbers sources: the same source keeps its number from
-// render to render. c.mu is held.
-func (c *Cache) sourceIDLocked(src *content.Source) uint64 {
-	if src == nil {
-		return 0
-	}
-	c.used[src] = true
-	id, ok := c.ids[src]
-	if !ok {
-		c.nextID++
-		id = c.nextID
-		c.ids[src] = id
-	}
-	return id
 }
 
 // fingerprinter hashes the inputs of each output of one render.
@@ -415,7 +447,7 @@ type fingerprinter struct {
 	s     *site.Site
 	views *viewBuilder
 	index map[*site.Page]int
-	ids   []uint64 // source number of each page
+	slots []slot   // of each page, see Cache.carry
 	navs  []uint64 // per language (of the site's languages), what every page shows of the site
 	// cards holds, per language, the hash of each page's card (0: not yet
 	// hashed). Two jobs may hash the same card at once; they agree.
@@ -425,9 +457,8 @@ type fingerprinter struct {
 	// is hashed whole by its own job only.
 	fields []atomic.Uint64
 	full   []uint64
-	fresh  []atomic.Bool           // a hash of the page was worked out (not taken from prev)
-	outs   []string                // output paths of the pages given jobs
-	prev   map[*site.Page]pageMemo // the last render's, read only
+	fresh  []atomic.Bool // a hash of the page was worked out (not taken from its slot)
+	outs   []string      // output paths of the pages given jobs
 }
 
 type hasher struct{ maphash.Hash }
@@ -468,7 +499,7 @@ func (f *fingerprinter) card(p *site.Page, lang string) uint64 {
 				return v
 			}
 			// The same page as last time shows the same card (see pageMemo).
-			if m, ok := f.prev[p]; ok && li < len(m.cards) && m.cards[li] != 0 && m.valid(f) {
+			if m := &f.slots[i].memo; li < len(m.cards) && m.cards[li] != 0 && m.valid(f) {
 				slot.Store(m.cards[li])
 				return m.cards[li]
 			}
@@ -549,30 +580,29 @@ func (f *fingerprinter) pageFields(h *hasher, i int, p *site.Page) {
 	h.str(p.Term)
 	h.flag(p.Consent.Draft)
 	h.flag(p.Unconsented)
-	h.num(f.ids[i])
+	h.num(f.slots[i].id)
 	if p.Photo != nil {
 		h.str(p.Photo.Path)
 	}
 }
 
-// held returns p's entry of the last render when its whole-page hash
-// still holds.
-func (f *fingerprinter) held(p *site.Page) (pageMemo, bool) {
+// held returns the entry of page i (p) of the last render when its
+// whole-page hash still holds.
+func (f *fingerprinter) held(i int, p *site.Page) (*pageMemo, bool) {
 	li := slices.Index(f.r.cfg.Languages, p.Lang)
-	m, ok := f.prev[p]
-	return m, ok && m.full != 0 && li >= 0 && m.valid(f) && m.nav == f.navs[li]
+	m := &f.slots[i].memo
+	return m, m.full != 0 && li >= 0 && m.valid(f) && m.nav == f.navs[li]
 }
 
 // standing reports whether page i (p) needs no job in this render: the
 // graph handed it out again, its hashes from the last render hold, and its
-// output was made with them (the last render recorded that very hash for
-// it). It notes the output path to keep in f.outs[i].
+// output was made with them. The last render made every page's output with
+// the hash it kept (it kept nothing if it failed: see Forget), so an entry
+// with an output path is enough. It notes the output path to keep in
+// f.outs[i].
 func (f *fingerprinter) standing(i int, p *site.Page) bool {
-	m, ok := f.held(p)
+	m, ok := f.held(i, p)
 	if !ok || m.out == "" {
-		return false
-	}
-	if last, ok := f.c.outputs[m.out]; !ok || last != m.full {
 		return false
 	}
 	f.full[i], f.outs[i] = m.full, m.out
@@ -618,7 +648,7 @@ func (f *fingerprinter) fieldsAt(i int, p *site.Page) uint64 {
 	if v := f.fields[i].Load(); v != 0 {
 		return v
 	}
-	if m, ok := f.prev[p]; ok && m.fields != 0 && m.valid(f) {
+	if m := &f.slots[i].memo; m.fields != 0 && m.valid(f) {
 		f.fields[i].Store(m.fields)
 		return m.fields
 	}
@@ -636,7 +666,7 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 		return 0
 	}
 	i := f.index[p]
-	if m, ok := f.held(p); ok {
+	if m, ok := f.held(i, p); ok {
 		f.full[i] = m.full
 		return m.full
 	}

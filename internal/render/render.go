@@ -134,7 +134,7 @@ func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
 	fp := c.begin(r, s, index)
 	// The bodies the Cache holds are taken in one go; the others (all of
 	// them without a Cache, one after an edit) are converted in parallel.
-	todo := c.takeBodies(s.Pages, bodies)
+	todo := fp.takeBodies(s.Pages, bodies)
 	err = r.parallel(len(todo), func(k int, _ *bytes.Buffer) error {
 		i := todo[k]
 		p := s.Pages[i]
@@ -160,7 +160,7 @@ func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
 		// costs less than holding every story's HTML all day.
 		kept := bd
 		kept.html = ""
-		c.storeBody(p, kept)
+		fp.storeBody(i, kept)
 		bodies[i] = bd
 		return nil
 	})
@@ -194,8 +194,8 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 			if unchanged(out, fp.search(lang)) {
 				return nil
 			}
-			docs, srcs := views.searchDocs(lang)
-			if err := checkDocs(w, out, docs, srcs, c); err != nil {
+			docs, at := views.searchDocs(lang)
+			if err := checkDocs(w, out, docs, at, fp); err != nil {
 				return err
 			}
 			index, err := c.searchIndex(lang, docs)
@@ -256,11 +256,11 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	})
 	// A page the graph handed out again, whose hashes and output stand from
 	// the last render, is kept here without a job (most pages, after an edit).
-	var same []string
 	stand := fp.standingAll(r.workers)
+	same := 0
 	for i, p := range s.Pages {
 		if stand != nil && stand[i] {
-			same = append(same, fp.outs[i])
+			same++
 			continue
 		}
 		jobs = append(jobs, func(buf *bytes.Buffer) error {
@@ -281,9 +281,11 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 			return r.execute(w, buf, string(p.Kind), out, v)
 		})
 	}
-	c.expect(len(jobs) + len(same))
-	for _, out := range same {
-		c.still(out)
+	c.expect(len(jobs) + same)
+	for i, standing := range stand {
+		if standing {
+			c.still(fp.outs[i])
+		}
 	}
 	err = r.parallel(len(jobs), func(i int, buf *bytes.Buffer) error { return jobs[i](buf) })
 	if err == nil {

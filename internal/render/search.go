@@ -5,7 +5,6 @@ import (
 	"html"
 	"strings"
 
-	"kakehashi/internal/content"
 	"kakehashi/internal/search"
 	"kakehashi/internal/site"
 )
@@ -14,20 +13,21 @@ import (
 // search index sees them, and their sources: what their pages show, built
 // from the same consented views (the real name only where consented, links
 // to skipped items already reduced to their words).
-func (b *viewBuilder) searchDocs(lang string) ([]search.Doc, []*content.Source) {
+func (b *viewBuilder) searchDocs(lang string) ([]search.Doc, []int) {
 	items := itemsOf(b.s, lang)
 	docs := make([]search.Doc, 0, len(items))
-	srcs := make([]*content.Source, 0, len(items))
+	at := make([]int, 0, len(items))
 	for _, p := range items {
-		bd := &b.bodies[b.index[p]]
+		i := b.index[p]
+		bd := &b.bodies[i]
 		text := bd.search
 		if text == "" {
 			text = searchText(p, visibleText(string(bd.html)))
 		}
 		docs = append(docs, search.Doc{URL: b.url(p), Title: p.Title, Text: text})
-		srcs = append(srcs, p.Source)
+		at = append(at, i)
 	}
-	return docs, srcs
+	return docs, at
 }
 
 // searchText is what the index holds of a story besides its title: the
@@ -48,19 +48,20 @@ type TextChecker interface {
 // from: the index holds it only split into terms, which no scan of the index
 // file itself could read back whole. Each story's text is checked on its
 // own, so that a rebuild checks only the texts that changed.
-func checkDocs(w Writer, rel string, docs []search.Doc, srcs []*content.Source, c *Cache) error {
+// at gives each doc's page in the site (see searchDocs).
+func checkDocs(w Writer, rel string, docs []search.Doc, at []int, fp *fingerprinter) error {
 	tc, ok := w.(TextChecker)
 	if !ok {
 		return nil
 	}
 	for i, d := range docs {
-		if c.textChecked(srcs[i], d.Title, d.Text) {
+		if fp.textChecked(at[i], d.Title, d.Text) {
 			continue
 		}
 		if err := tc.CheckText(rel, []byte(d.Title+"\n|\n"+d.Text)); err != nil {
 			return fmt.Errorf("the search text of %s: %w", d.URL, err)
 		}
-		c.storeTextChecked(srcs[i], d.Title, d.Text)
+		fp.storeTextChecked(at[i], d.Title, d.Text)
 	}
 	return nil
 }

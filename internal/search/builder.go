@@ -70,7 +70,6 @@ type Builder struct {
 	dirty       []*entry
 	title, body section
 	docsJSON    []byte
-	pieces      [][]byte
 	num         []uint64 // "123," of each document position, little-endian
 	numLen      []uint8
 	width       int // bytes of the widest number and its comma

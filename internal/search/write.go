@@ -42,7 +42,11 @@ var (
 )
 
 // Bytes returns the index of the documents, exactly as Build would.
-func (b *Builder) Bytes() []byte {
+func (b *Builder) Bytes() []byte { return b.AppendBytes(nil) }
+
+// AppendBytes appends the index of the documents to dst: a caller that
+// writes the index after each update can reuse one buffer for it.
+func (b *Builder) AppendBytes(dst []byte) []byte {
 	b.sortTerms()
 	if dead, fresh := len(b.terms)-b.live, len(b.terms)-b.sorted; dead >= compactMin && dead > b.live || fresh > len(b.terms)/8 {
 		b.renumber()
@@ -73,8 +77,16 @@ func (b *Builder) Bytes() []byte {
 	}
 	b.docsJSON = docs
 	trim := func(data []byte) []byte { return data[:max(len(data)-1, 0)] } // the last comma
-	b.pieces = append(b.pieces[:0], openDocs, docs, openTitle, trim(b.title.data), openBody, trim(b.body.data), closeAll)
-	return bytes.Join(b.pieces, nil)
+	pieces := [...][]byte{openDocs, docs, openTitle, trim(b.title.data), openBody, trim(b.body.data), closeAll}
+	n := 0
+	for _, piece := range pieces {
+		n += len(piece)
+	}
+	dst = slices.Grow(dst, n)
+	for _, piece := range pieces {
+		dst = append(dst, piece...)
+	}
+	return dst
 }
 
 // maxPacked is the first document position whose number and comma take more
