@@ -119,25 +119,29 @@ func TestSetScanners(t *testing.T) {
 	short.Scanner(WithMinRunes(4))
 }
 
-// TestIterOneRune checks that the iterator flushSeg uses for one rune
-// normalises it as norm.NFKC.Append does, for every rune.
-func TestIterOneRune(t *testing.T) {
-	var it norm.Iter
+// TestDecomposed checks that flushSeg normalises one rune as
+// norm.NFKC.Append does, for every rune, whether it is kept from before or
+// not: each rune is asked for twice in a row, and again later when other
+// runes have taken its slot.
+func TestDecomposed(t *testing.T) {
+	st := newStream(nil, nil, 0, 0)
 	var buf [utf8.UTFMax]byte
-	var out []byte
-	for r := rune(0); r <= utf8.MaxRune; r++ {
-		if r >= 0xd800 && r <= 0xdfff {
-			continue
-		}
+	check := func(r rune) {
 		n := utf8.EncodeRune(buf[:], r)
-		out = out[:0]
-		it.Init(norm.NFKC, buf[:n])
-		for !it.Done() {
-			out = append(out, it.Next()...)
+		want := norm.NFKC.Append(nil, buf[:n]...)
+		for range 2 {
+			if got := st.decomposed(r, buf[:n]); string(got) != string(want) {
+				t.Fatalf("U+%04X: %q, want %q", r, got, want)
+			}
 		}
-		if want := norm.NFKC.Append(nil, buf[:n]...); string(out) != string(want) {
-			t.Fatalf("U+%04X: iterator gives %q, Append %q", r, out, want)
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if r < 0xd800 || r > 0xdfff {
+			check(r)
 		}
+	}
+	for _, r := range []rune{'…', 'ｶ', 0xfdfa, '…' + 64, '…', 0x1d400, 'ｶ', 0xfdfa} {
+		check(r)
 	}
 }
 

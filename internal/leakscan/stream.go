@@ -169,6 +169,7 @@ type stream struct {
 	segEnd   int
 	scratch  []byte
 	iter     norm.Iter
+	decomp   [64]decompSlot
 
 	// Matching state.
 	reports int // automaton outputs since reset
@@ -496,23 +497,46 @@ func (st *stream) flushSeg() {
 	}
 	var out []byte
 	if st.segRunes == 1 {
-		// One rune with a decomposition ("…", "ｶ"): the iterator does not
-		// allocate, where Append does.
-		st.iter.Init(norm.NFKC, st.seg[:n])
-		out = st.scratch[:0]
-		for !st.iter.Done() {
-			out = append(out, st.iter.Next()...)
-		}
+		out = st.decomposed(st.segRune, st.seg[:n])
 	} else {
 		out = norm.NFKC.Append(st.scratch[:0], st.seg[:n]...)
+		st.scratch = out[:0]
 	}
 	st.segRunes = 0
-	st.scratch = out[:0]
 	for k := 0; k < len(out); {
 		r, size := utf8.DecodeRune(out[k:])
 		k += size
 		st.emit(r, start, end)
 	}
+}
+
+// decomposed returns the NFKC form of the rune r, encoded in seg, which has
+// a decomposition. A text repeats the few it has ("…" after every
+// summary, "ｶ" in a half-width name), and the tables cost several times
+// what the rest of the rune's way does, so the last ones are kept.
+func (st *stream) decomposed(r rune, seg []byte) []byte {
+	slot := &st.decomp[uint32(r)%uint32(len(st.decomp))]
+	if slot.n > 0 && slot.r == r {
+		return slot.out[:slot.n]
+	}
+	// The iterator does not allocate, where Append does.
+	st.iter.Init(norm.NFKC, seg)
+	out := st.scratch[:0]
+	for !st.iter.Done() {
+		out = append(out, st.iter.Next()...)
+	}
+	st.scratch = out[:0]
+	if len(out) <= len(slot.out) {
+		slot.r, slot.n = r, uint8(copy(slot.out[:], out))
+	}
+	return out
+}
+
+// decompSlot holds the NFKC form of one rune (n bytes; none if n is 0).
+type decompSlot struct {
+	r   rune
+	n   uint8
+	out [19]byte
 }
 
 // emit writes one NFKC-normalised rune: white space becomes a flag,
