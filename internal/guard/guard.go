@@ -76,8 +76,16 @@ type Checker struct {
 	scan          *leakscan.Scanner
 	matches       map[*content.Source][]leakscan.Match
 	last          *Fingerprints
-	published     []*content.Source
-	found         [][]leakscan.Match
+	collected     uint64 // how many times the needles were collected
+
+	// The published sources of the last call and what was found in each,
+	// and the same of the call before (whose room is reused).
+	lastPublished, published []*content.Source
+	lastFound, found         [][]leakscan.Match
+	// The needles of last were collected as collected was lastCollected,
+	// and lastShared were found in published sources.
+	lastCollected uint64
+	lastShared    map[string]bool
 }
 
 // Check is the package's Check, reusing what the last call found.
@@ -87,27 +95,31 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	// A real name in a published source is a hard error; any other fingerprint
 	// found in published sources is text the site publishes legitimately (a
 	// quote, a shared heading) and so no fingerprint at all.
-	published := c.published[:0] // the slices of the last call are reused: a preview checks often
+	// The slices of the call before the last are reused: a preview checks often.
+	published := c.published[:0]
 	for _, p := range s.Pages {
 		if p.Source != nil {
 			published = append(published, p.Source)
 		}
 	}
-	c.published = published
 	// One pass over every published source finds both kinds; sources are
 	// scanned in parallel and the findings kept in source order.
 	if c.scan == nil || c.set == nil {
 		all := append(append([]leakscan.Needle(nil), names...), others...)
 		c.set, c.matches = leakscan.Compile(all), map[*content.Source][]leakscan.Match{}
 		c.scan = c.set.Scanner(leakscan.WithEntities())
+		c.lastPublished = nil
 	}
 	// Sources scanned before keep their findings; the others (after an
 	// edit, one) are scanned in parallel.
 	found := slices.Grow(c.found[:0], len(published))[:len(published)]
-	c.found = found
 	var todo []int
 	for i, src := range published {
-		if m, ok := c.matches[src]; ok {
+		// Sources come in page order, so after an edit nearly every one is
+		// at its place of the last call: found without a lookup.
+		if i < len(c.lastPublished) && c.lastPublished[i] == src {
+			found[i] = c.lastFound[i]
+		} else if m, ok := c.matches[src]; ok {
 			found[i] = m
 		} else {
 			todo = append(todo, i)
@@ -131,6 +143,8 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	for _, i := range todo {
 		c.matches[published[i]] = found[i]
 	}
+	c.published, c.lastPublished = c.lastPublished, published
+	c.found, c.lastFound = c.lastFound, found
 	c.prune(s, len(published))
 	var errs []error
 	shared := map[string]bool{}
@@ -146,42 +160,24 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 	if err := errors.Join(dedupeErrors(errs)...); err != nil {
 		return nil, err
 	}
-	// A skipped item's address stays a fingerprint even where a published
-	// source links to it: the link guard removes such links, so the
-	// address must not survive into the output.
-	kept := func(i int) bool { return others[i].Kind == KindSlug || !shared[c.othersNorm[i]] }
-	if c.last != nil && c.last.Compiled == c.set && sameNeedlesAs(c.last.Needles, names, others, kept) {
-		return c.last, nil // the same fingerprints, and their key computed once
+	// The same needles, less the same shared ones: the same fingerprints,
+	// and their key computed once.
+	if c.last != nil && c.last.Compiled == c.set && c.lastCollected == c.collected && maps.Equal(shared, c.lastShared) {
+		return c.last, nil
 	}
 	fp := &Fingerprints{Needles: names, Compiled: c.set}
 	for i, n := range others {
-		if kept(i) {
+		// A skipped item's address stays a fingerprint even where a published
+		// source links to it: the link guard removes such links, so the
+		// address must not survive into the output.
+		if n.Kind == KindSlug || !shared[c.othersNorm[i]] {
 			fp.Needles = append(fp.Needles, n)
 		}
 	}
+	c.lastCollected, c.lastShared = c.collected, shared
 	fp.key = needlesKey(fp.Needles)
 	c.last = fp
 	return fp, nil
-}
-
-// sameNeedlesAs reports whether have is names followed by the others that
-// are kept, without building that list.
-func sameNeedlesAs(have, names, others []leakscan.Needle, kept func(i int) bool) bool {
-	if len(have) < len(names) || !slices.Equal(have[:len(names)], names) {
-		return false
-	}
-	rest := have[len(names):]
-	k := 0
-	for i, n := range others {
-		if !kept(i) {
-			continue
-		}
-		if k == len(rest) || rest[k] != n {
-			return false
-		}
-		k++
-	}
-	return k == len(rest)
 }
 
 // needles collects the fingerprints of s: real names on one side, everything
@@ -193,6 +189,7 @@ func (c *Checker) needles(s *site.Site) (names, others []leakscan.Needle) {
 	if u := uses(s); c.uses == nil || !sameNeedles(u, c.uses) {
 		names, others = c.collect(s)
 		c.uses, c.names, c.others = u, names, others
+		c.collected++
 		c.othersNorm = make([]string, len(others))
 		for i, n := range others {
 			c.othersNorm[i] = c.normalize(n.Text)
