@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -80,13 +81,34 @@ func countReadable(text []byte) int {
 			continue
 		}
 		r, size := utf8.DecodeRune(text[i:])
-		if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+		if readable(r) {
 			n++
 		}
 		i += size
 	}
 	return n
 }
+
+// readable reports whether r is neither space, punctuation nor symbol.
+// Unicode's tables are searched per rune; a Japanese story has thousands of
+// runes, nearly all in the Basic Multilingual Plane, which a bit per rune
+// covers in 8 KB.
+func readable(r rune) bool {
+	if r < 0x10000 {
+		return notReadableBMP()[r>>6]&(1<<(r&63)) == 0
+	}
+	return !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r)
+}
+
+var notReadableBMP = sync.OnceValue(func() *[0x10000 / 64]uint64 {
+	var bits [0x10000 / 64]uint64
+	for r := rune(0); r < 0x10000; r++ {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			bits[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return &bits
+})
 
 // Summary lengths: Japanese counts characters, English words.
 const (

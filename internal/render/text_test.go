@@ -78,7 +78,14 @@ func TestReadingCountsMatchUnicode(t *testing.T) {
 	for c := 0; c < 0x80; c++ {
 		all = append(all, byte(c), 'x', byte(c))
 	}
-	texts := [][]byte{all, []byte("  two words\u3000全角　スペース\u00a0nbsp\u2028line sep\xff bad "), []byte("「日本語」の文章、句読点。ABC 123!?"), {}}
+	// Every rune of the Basic Multilingual Plane (surrogates encode as
+	// invalid UTF-8), and some beyond it.
+	var bmp []byte
+	for r := rune(0x80); r < 0x10000; r++ {
+		bmp = utf8.AppendRune(bmp, r)
+	}
+	bmp = append(bmp, "\U0001F600 \U00020BB7\U0001D400!"...)
+	texts := [][]byte{all, bmp, []byte("  two words\u3000全角　スペース\u00a0nbsp\u2028line sep\xff bad "), []byte("「日本語」の文章、句読点。ABC 123!?"), {}}
 	for _, text := range texts {
 		fields := len(strings.Fields(string(text)))
 		if got := countFields(text); got != fields {
