@@ -41,11 +41,12 @@ type Cache struct {
 	// The pages of the last render (sorted by path) and what the cache
 	// holds for each, in the same order: a render finds the entry of a
 	// page by its place, which after an edit is the same place, instead of
-	// looking thousands of pages up in maps. spare is the slots of the
+	// looking thousands of pages up in maps. A page handed out again keeps
+	// its slot (the same *slot, updated in place). spare is the slots of the
 	// render before, reused.
 	last  []*site.Page
-	slots []slot
-	spare []slot
+	slots []*slot
+	spare []*slot
 
 	// per call
 	links uint64
@@ -68,6 +69,14 @@ type slot struct {
 	bodyLinks uint64
 	checked   checkedText // the search text of the story, as the leak scan passed it
 	memo      pageMemo
+	// list is the cards the page at this path listed when it was last
+	// hashed, carried to a new page at the same path.
+	list *cardList
+	// doc is the page's search document, made under links docLinks, when
+	// hasDoc: the same page shows the same, and its body is the same.
+	doc      search.Doc
+	docLinks uint64
+	hasDoc   bool
 }
 
 // NewCache returns an empty cache.
@@ -143,8 +152,9 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 // carry returns the slots of pages, a render's pages sorted by path: for a
 // page of the last render, its slot; for a new page of a source the last
 // render had, that source's number, body and checked text; for a new
-// source, a new number.
-func (c *Cache) carry(pages []*site.Page) []slot {
+// source, a new number. A render that fails leaves slots updated halfway:
+// the builder forgets the Cache then.
+func (c *Cache) carry(pages []*site.Page) []*slot {
 	next := slices.Grow(c.spare[:0], len(pages))[:len(pages)]
 	c.spare = nil // next is this render's; the last render's slots stay intact until end
 	// Pages are sorted by path and paths are unique, so a page at the
@@ -180,17 +190,21 @@ func (c *Cache) carry(pages []*site.Page) []slot {
 				srcAt = k
 			}
 		}
-		sl := slot{src: p.Source}
+		if at >= 0 {
+			next[i] = c.slots[at]
+			continue
+		}
+		sl := &slot{src: p.Source}
 		switch {
 		case srcAt >= 0:
-			old := &c.slots[srcAt]
+			old := c.slots[srcAt]
 			sl.id, sl.body, sl.hasBody, sl.bodyLinks, sl.checked = old.id, old.body, old.hasBody, old.bodyLinks, old.checked
 		case p.Source != nil:
 			c.nextID++
 			sl.id = c.nextID
 		}
-		if at >= 0 {
-			sl.memo = c.slots[at].memo
+		if i < len(c.last) && c.last[i].Path == p.Path {
+			sl.list = c.slots[i].list
 		}
 		next[i] = sl
 	}
@@ -346,6 +360,23 @@ func (c *Cache) storeCardHTML(f uint64, h template.HTML) {
 	c.mu.Unlock()
 }
 
+// doc returns the search document of page i kept from an earlier render.
+func (f *fingerprinter) doc(i int) (search.Doc, bool) {
+	if f == nil || !f.slots[i].hasDoc || f.slots[i].docLinks != f.c.links {
+		return search.Doc{}, false
+	}
+	return f.slots[i].doc, true
+}
+
+// storeDoc keeps d as the search document of page i. Each language's
+// search job stores those of its own pages.
+func (f *fingerprinter) storeDoc(i int, d search.Doc) {
+	if f != nil {
+		sl := f.slots[i]
+		sl.doc, sl.docLinks, sl.hasDoc = d, f.c.links, true
+	}
+}
+
 // takeBodies puts into out the bodies of pages the cache holds, and
 // returns the indices of the pages with a source whose body it does not
 // hold.
@@ -367,7 +398,7 @@ func (f *fingerprinter) takeBodies(pages []*site.Page, out []body) (missing []in
 // bodies of different pages at once.
 func (f *fingerprinter) storeBody(i int, b body) {
 	if f != nil {
-		sl := &f.slots[i]
+		sl := f.slots[i]
 		sl.body, sl.hasBody, sl.bodyLinks = b, true, f.c.links
 	}
 }
@@ -447,7 +478,7 @@ type fingerprinter struct {
 	s     *site.Site
 	views *viewBuilder
 	index map[*site.Page]int
-	slots []slot   // of each page, see Cache.carry
+	slots []*slot  // of each page, see Cache.carry
 	navs  []uint64 // per language (of the site's languages), what every page shows of the site
 	// cards holds, per language, the hash of each page's card (0: not yet
 	// hashed). Two jobs may hash the same card at once; they agree.
@@ -690,14 +721,53 @@ func (f *fingerprinter) page(p *site.Page) uint64 {
 		h.num(f.card(t, p.Lang))
 	}
 	h.WriteByte('p')
-	for _, c := range listed(p) {
-		h.num(f.card(c, p.Lang))
-	}
+	f.listCards(&h, i, p)
 	f.nav(&h, p.Lang)
 	v := h.Sum64() | 1
 	f.full[i] = v
 	f.fresh[i].Store(true)
 	return v
+}
+
+// cardList is the cards a list page showed in a render, and their hashes.
+type cardList struct {
+	epoch, links uint64
+	pages        []*site.Page
+	cards        []uint64
+}
+
+// listCards hashes the cards p lists, page i of the site. An edit leaves
+// a list as it was but for a card or two: the cards at their places in the
+// list of the last render (of the page at p's path, kept in its slot) keep
+// their hashes, and only the others are looked up. A list of thousands of
+// cards is hashed again after every edit of one of them.
+func (f *fingerprinter) listCards(h *hasher, i int, p *site.Page) {
+	now := listed(p)
+	old := f.slots[i].list
+	if old != nil && (old.epoch != f.c.Epoch || old.links != f.c.links) {
+		old = nil
+	}
+	l := &cardList{epoch: f.c.Epoch, links: f.c.links, pages: now, cards: make([]uint64, len(now))}
+	j := 0
+	for k, c := range now {
+		var v uint64
+		switch {
+		case old != nil && j < len(old.pages) && old.pages[j] == c:
+			v = old.cards[j]
+			j++
+		case old != nil && j+1 < len(old.pages) && old.pages[j+1] == c: // one left the list
+			v = old.cards[j+1]
+			j += 2
+		default:
+			v = f.card(c, p.Lang)
+			if old != nil && j < len(old.pages) && old.pages[j].Path == c.Path {
+				j++ // the same story, changed
+			}
+		}
+		l.cards[k] = v
+		h.num(v)
+	}
+	f.slots[i].list = l
 }
 
 // nav hashes what every page of lang shows of the site: home and sections.

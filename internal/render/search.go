@@ -19,13 +19,19 @@ func (b *viewBuilder) searchDocs(lang string) ([]search.Doc, []int) {
 	at := make([]int, 0, len(items))
 	for _, p := range items {
 		i := b.index[p]
+		at = append(at, i)
+		if d, ok := b.fp.doc(i); ok {
+			docs = append(docs, d)
+			continue
+		}
 		bd := &b.bodies[i]
 		text := bd.search
 		if text == "" {
 			text = searchText(p, visibleText(string(bd.html)))
 		}
-		docs = append(docs, search.Doc{URL: b.url(p), Title: p.Title, Text: text})
-		at = append(at, i)
+		d := search.Doc{URL: b.url(p), Title: p.Title, Text: text}
+		b.fp.storeDoc(i, d)
+		docs = append(docs, d)
 	}
 	return docs, at
 }
