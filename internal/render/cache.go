@@ -47,6 +47,11 @@ type Cache struct {
 	last  []*site.Page
 	slots []*slot
 	spare []*slot
+	// index maps each page of the last render to its place; a render
+	// patches it where pages were replaced, unless pages came or went.
+	index map[*site.Page]int
+	// room is the per-render arrays of the last render, reused.
+	room renderRoom
 
 	// per call
 	links uint64
@@ -101,12 +106,49 @@ func (c *Cache) Forget() {
 	c.cards = map[uint64]template.HTML{}
 	c.memo = map[memoKey]memoEntry{}
 	c.indexes = map[string]*searchIndex{}
-	c.last, c.slots, c.spare = nil, nil, nil
+	c.last, c.slots, c.spare, c.index = nil, nil, nil, nil
 }
 
-// begin starts one render of s and returns its fingerprinter. index gives
-// each page's place in s.Pages.
-func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fingerprinter {
+// renderRoom holds the arrays a render keeps per page.
+type renderRoom struct {
+	fields []atomic.Uint64
+	full   []uint64
+	fresh  []atomic.Bool
+	outs   []string
+	cards  [][]atomic.Uint64 // per language
+	bodies []body
+}
+
+// take makes room for a render of n pages in langs languages: the last
+// render's arrays, cleared, when they are large enough (a render needs
+// them only until it ends).
+func (rr *renderRoom) take(n, langs int) {
+	rr.fields = clearedRoom(rr.fields, n)
+	rr.full = clearedRoom(rr.full, n)
+	rr.fresh = clearedRoom(rr.fresh, n)
+	rr.outs = clearedRoom(rr.outs, n)
+	rr.bodies = clearedRoom(rr.bodies, n)
+	if len(rr.cards) != langs {
+		rr.cards = make([][]atomic.Uint64, langs)
+	}
+	for li := range rr.cards {
+		rr.cards[li] = clearedRoom(rr.cards[li], n)
+	}
+}
+
+func clearedRoom[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// begin starts one render of s and returns its fingerprinter, which also
+// holds the place of each page in s.Pages (index) and room for their
+// bodies.
+func (c *Cache) begin(r *Renderer, s *site.Site) *fingerprinter {
 	if c == nil {
 		return nil
 	}
@@ -122,16 +164,25 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 	// The per-call sets keep their room from call to call.
 	c.usedCards = reuse(c.usedCards)
 	c.usedMemo = reuse(c.usedMemo)
-	f := &fingerprinter{c: c, r: r, s: s, index: index,
-		fields: make([]atomic.Uint64, len(s.Pages)), full: make([]uint64, len(s.Pages)),
-		fresh: make([]atomic.Bool, len(s.Pages)), outs: make([]string, len(s.Pages))}
+	c.room.take(len(s.Pages), len(r.cfg.Languages))
+	f := &fingerprinter{c: c, r: r, s: s, fields: c.room.fields, full: c.room.full,
+		fresh: c.room.fresh, outs: c.room.outs, cards: c.room.cards, bodies: c.room.bodies}
 	// Everything the page jobs look up is set here, before they run, so
 	// that they read it without a lock.
-	f.slots = c.carry(s.Pages)
-	f.cards = make([][]atomic.Uint64, len(r.cfg.Languages))
+	var replaced []int
+	f.slots, replaced = c.carry(s.Pages)
+	if c.index != nil && replaced != nil {
+		for _, i := range replaced {
+			delete(c.index, c.last[i])
+			c.index[s.Pages[i]] = i
+		}
+	} else {
+		c.index = indexOf(s.Pages)
+	}
+	f.index = c.index
+	index := c.index
 	f.navs = make([]uint64, len(r.cfg.Languages))
 	for li, lang := range r.cfg.Languages {
-		f.cards[li] = make([]atomic.Uint64, len(s.Pages))
 		// Not f.hasher(): the Epoch may not be set yet (see Prepare); every
 		// page's hash starts with it.
 		var h hasher
@@ -154,7 +205,13 @@ func (c *Cache) begin(r *Renderer, s *site.Site, index map[*site.Page]int) *fing
 // render had, that source's number, body and checked text; for a new
 // source, a new number. A render that fails leaves slots updated halfway:
 // the builder forgets the Cache then.
-func (c *Cache) carry(pages []*site.Page) []*slot {
+//
+// When pages has the paths of the last render's pages at their places, it
+// also returns the places where a page was replaced (non-nil, maybe empty).
+func (c *Cache) carry(pages []*site.Page) (slots []*slot, replaced []int) {
+	if len(pages) == len(c.last) {
+		replaced = []int{}
+	}
 	next := slices.Grow(c.spare[:0], len(pages))[:len(pages)]
 	c.spare = nil // next is this render's; the last render's slots stay intact until end
 	// Pages are sorted by path and paths are unique, so a page at the
@@ -166,6 +223,9 @@ func (c *Cache) carry(pages []*site.Page) []*slot {
 	for i, p := range pages {
 		at, srcAt := -1, -1
 		if i < len(c.last) && c.last[i].Path == p.Path {
+			if c.last[i] != p && replaced != nil {
+				replaced = append(replaced, i)
+			}
 			if c.last[i] == p {
 				at = i
 			}
@@ -173,6 +233,7 @@ func (c *Cache) carry(pages []*site.Page) []*slot {
 				srcAt = i
 			}
 		} else {
+			replaced = nil
 			if byPage == nil {
 				byPage = make(map[*site.Page]int, len(c.last))
 				bySrc = make(map[*content.Source]int, len(c.last))
@@ -208,7 +269,7 @@ func (c *Cache) carry(pages []*site.Page) []*slot {
 		}
 		next[i] = sl
 	}
-	return next
+	return next, replaced
 }
 
 // reuse empties a set, or makes it.
@@ -490,6 +551,8 @@ type fingerprinter struct {
 	full   []uint64
 	fresh  []atomic.Bool // a hash of the page was worked out (not taken from its slot)
 	outs   []string      // output paths of the pages given jobs
+
+	bodies []body // room for the bodies of the pages (see Prepare)
 }
 
 type hasher struct{ maphash.Hash }

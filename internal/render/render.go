@@ -126,12 +126,14 @@ type Prepared struct {
 // source changed). Set the Cache's Epoch before Finish, not before Prepare.
 func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
 	var warnings []string
-	bodies := make([]body, len(s.Pages))
-	index := make(map[*site.Page]int, len(s.Pages))
-	for i, p := range s.Pages {
-		index[p] = i
+	fp := c.begin(r, s)
+	var bodies []body
+	var index map[*site.Page]int
+	if fp != nil {
+		bodies, index = fp.bodies, fp.index
+	} else {
+		bodies, index = make([]body, len(s.Pages)), indexOf(s.Pages)
 	}
-	fp := c.begin(r, s, index)
 	// The bodies the Cache holds are taken in one go; the others (all of
 	// them without a Cache, one after an edit) are converted in parallel.
 	todo := fp.takeBodies(s.Pages, bodies)
@@ -297,6 +299,15 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	kept = c.kept()
 	c.end(fp)
 	return warnings, kept, nil
+}
+
+// indexOf maps each page to its place in pages.
+func indexOf(pages []*site.Page) map[*site.Page]int {
+	index := make(map[*site.Page]int, len(pages))
+	for i, p := range pages {
+		index[p] = i
+	}
+	return index
 }
 
 // convert turns p's Markdown into HTML (minified, when the renderer minifies).

@@ -47,7 +47,7 @@ func TestSearchTextCheckedOncePerNeedles(t *testing.T) {
 	srcs := []*content.Source{{Path: "content/a.md"}, {Path: "content/b.md"}}
 	r := &Renderer{cfg: &config.Config{Languages: []string{"en"}}}
 	s := &site.Site{Pages: []*site.Page{{Source: srcs[0]}, {Source: srcs[1]}}}
-	begin := func() *fingerprinter { return c.begin(r, s, map[*site.Page]int{s.Pages[0]: 0, s.Pages[1]: 1}) }
+	begin := func() *fingerprinter { return c.begin(r, s) }
 	run := func() {
 		t.Helper()
 		f := begin()
