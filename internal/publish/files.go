@@ -14,6 +14,10 @@ import (
 type Files struct {
 	dir string // the Store's folder; "" when the bytes are in memory
 	m   map[string]object
+	// base is the build these files were made from, and changed the
+	// paths where they differ from it (see ChangedSince).
+	base    *Files
+	changed []string
 }
 
 // object is one file's bytes: in memory, or in dir under the name of their hash.
@@ -84,6 +88,18 @@ func (f *Files) Same(g *Files, rel string) bool {
 	x, _, err1 := f.Get(rel)
 	y, _, err2 := g.Get(rel)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// ChangedSince lists the paths where f differs from g (as Diff, and maybe a
+// file kept from a third build with the same bytes), when f was built from
+// g and so knows them without going through every file: a preview asks
+// after each rebuild, and an edit changes a file or two. ok is false when
+// f does not know.
+func (f *Files) ChangedSince(g *Files) (paths []string, ok bool) {
+	if f.base == nil || f.base != g {
+		return nil, false
+	}
+	return f.changed, true
 }
 
 // Diff lists the paths that one of f and g has and the other has not, or

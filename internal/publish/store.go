@@ -105,6 +105,9 @@ type StoreBuild struct {
 	// put or kept since, to drop the others from m at the end.
 	base    *Files
 	touched []string
+	// changed lists the files put whose bytes base does not have at their
+	// path (see Files.ChangedSince).
+	changed []string
 }
 
 // Put stores one file.
@@ -118,6 +121,11 @@ func (b *StoreBuild) Put(rel string, data []byte) error {
 	b.mu.Lock()
 	b.m[rel] = object{sum: k, size: len(data)}
 	b.touched = append(b.touched, rel)
+	if b.base != nil {
+		if o, ok := b.base.m[rel]; !ok || o.sum != k || o.size != len(data) {
+			b.changed = append(b.changed, rel)
+		}
+	}
 	b.mu.Unlock()
 	return nil
 }
@@ -142,6 +150,9 @@ func (b *StoreBuild) Keep(rel string, from *Files) error {
 		return nil
 	}
 	b.touched = append(b.touched, rel)
+	if b.base != nil {
+		b.changed = append(b.changed, rel) // from another build: it may differ
+	}
 	return keep(b.m, rel, from)
 }
 
@@ -189,13 +200,22 @@ func (b *StoreBuild) Files() *Files {
 		for _, rel := range b.touched {
 			made[rel] = true
 		}
-		maps.DeleteFunc(b.m, func(rel string, _ object) bool { return !made[rel] })
+		maps.DeleteFunc(b.m, func(rel string, _ object) bool {
+			if !made[rel] {
+				b.changed = append(b.changed, rel)
+			}
+			return !made[rel]
+		})
 	}
 	b.touched = nil
 	b.s.mu.Lock()
 	b.s.last = len(b.m)
 	b.s.mu.Unlock()
-	return &Files{dir: b.s.dir, m: b.m}
+	f := &Files{dir: b.s.dir, m: b.m}
+	if b.base != nil {
+		f.base, f.changed = b.base, b.changed
+	}
+	return f
 }
 
 // write stores data under k unless the folder holds it already. The bytes

@@ -223,3 +223,61 @@ func TestKeepAll(t *testing.T) {
 		t.Errorf("into memory: %v %q", err, m.Map()["b.html"])
 	}
 }
+
+// TestChangedSince: a build made from another knows what it changed, the
+// same paths as Diff finds, over random builds of random edits.
+func TestChangedSince(t *testing.T) {
+	s := NewStore(t.TempDir())
+	b := s.Build()
+	for i := range 20 {
+		if err := b.Put(fmt.Sprintf("f%d.html", i), []byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prev := b.Files()
+	if _, ok := prev.ChangedSince(nil); ok {
+		t.Error("a build made from nothing knows its changes")
+	}
+	for round := range 200 {
+		next := s.BuildFrom(prev)
+		for i := range 25 {
+			rel := fmt.Sprintf("f%d.html", i)
+			switch (round*7 + i*13) % 5 {
+			case 0: // dropped
+			case 1: // written again, other bytes
+				if err := next.Put(rel, []byte{byte(round), byte(i)}); err != nil {
+					t.Fatal(err)
+				}
+			case 2: // written again, the same bytes (or new)
+				data, ok, _ := prev.Get(rel)
+				if !ok {
+					data = []byte{byte(i)}
+				}
+				if err := next.Put(rel, data); err != nil {
+					t.Fatal(err)
+				}
+			default: // kept
+				if prev.Has(rel) {
+					if err := next.Keep(rel, prev); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		files := next.Files()
+		got, ok := files.ChangedSince(prev)
+		if !ok {
+			t.Fatalf("round %d: a build made from the last does not know its changes", round)
+		}
+		want := prev.Diff(files)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: ChangedSince = %v, Diff = %v", round, got, want)
+		}
+		if _, ok := files.ChangedSince(files); ok {
+			t.Fatalf("round %d: knows its changes since a build it was not made from", round)
+		}
+		prev = files
+	}
+}

@@ -102,7 +102,10 @@ func (s *Server) Problems() []Problem { return s.state.Load().problems }
 
 // onlyCSSDiffers reports whether two builds differ, and only in .css files.
 func onlyCSSDiffers(a, b *publish.Files) bool {
-	diff := a.Diff(b)
+	diff, ok := b.ChangedSince(a)
+	if !ok {
+		diff = a.Diff(b)
+	}
 	for _, p := range diff {
 		if !strings.HasSuffix(p, ".css") {
 			return false
