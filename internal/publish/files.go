@@ -14,10 +14,12 @@ import (
 type Files struct {
 	dir string // the Store's folder; "" when the bytes are in memory
 	m   map[string]object
-	// base is the build these files were made from, and changed the
-	// paths where they differ from it (see ChangedSince).
-	base    *Files
-	changed []string
+	// id numbers the Files a Store hands out (0: other Files); base is
+	// the id of the build these were made from, and changed the paths
+	// where they differ from it (see ChangedSince). Not a pointer: a
+	// preview's builds would all stay reachable, each from the next.
+	id, base uint64
+	changed  []string
 }
 
 // object is one file's bytes: in memory, or in dir under the name of their hash.
@@ -96,7 +98,7 @@ func (f *Files) Same(g *Files, rel string) bool {
 // after each rebuild, and an edit changes a file or two. ok is false when
 // f does not know.
 func (f *Files) ChangedSince(g *Files) (paths []string, ok bool) {
-	if f.base == nil || f.base != g {
+	if f.base == 0 || f.base != g.id {
 		return nil, false
 	}
 	return f.changed, true

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 )
 
 // Store keeps the files of successive builds in a private folder, each
@@ -211,12 +212,15 @@ func (b *StoreBuild) Files() *Files {
 	b.s.mu.Lock()
 	b.s.last = len(b.m)
 	b.s.mu.Unlock()
-	f := &Files{dir: b.s.dir, m: b.m}
+	f := &Files{dir: b.s.dir, m: b.m, id: filesIDs.Add(1)}
 	if b.base != nil {
-		f.base, f.changed = b.base, b.changed
+		f.base, f.changed = b.base.id, b.changed
 	}
 	return f
 }
+
+// filesIDs numbers the Files of stores.
+var filesIDs atomic.Uint64
 
 // write stores data under k unless the folder holds it already. The bytes
 // go to a temporary name first, so that a name always holds all its bytes.

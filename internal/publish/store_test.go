@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestStoreKeepsBuildsApart(t *testing.T) {
@@ -280,4 +282,34 @@ func TestChangedSince(t *testing.T) {
 		}
 		prev = files
 	}
+}
+
+// TestFilesDoNotKeepTheBuildBefore: a preview makes each build from the
+// last; were each to hold the one before, every build of the session would
+// stay in memory.
+func TestFilesDoNotKeepTheBuildBefore(t *testing.T) {
+	s := NewStore(t.TempDir())
+	b := s.Build()
+	if err := b.Put("a.html", []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	first := b.Files()
+	collected := make(chan struct{})
+	runtime.AddCleanup(first, func(struct{}) { close(collected) }, struct{}{})
+	next := s.BuildFrom(first)
+	if err := next.Keep("a.html", first); err != nil {
+		t.Fatal(err)
+	}
+	second := next.Files()
+	first, next = nil, nil
+	for range 20 {
+		runtime.GC()
+		select {
+		case <-collected:
+			runtime.KeepAlive(second)
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("a build keeps the build it was made from in memory")
 }
