@@ -372,7 +372,9 @@ func (c *Cache) searchIndex(lang string, docs []search.Doc) ([]byte, error) {
 	if err := ix.b.SetAll(docs); err != nil {
 		return nil, err
 	}
-	ix.buf = ix.b.AppendBytes(ix.buf[:0])
+	if ix.buf == nil || ix.b.Modified() {
+		ix.buf = ix.b.AppendBytes(ix.buf[:0])
+	}
 	return ix.buf, nil
 }
 

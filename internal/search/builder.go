@@ -67,6 +67,7 @@ type Builder struct {
 	// The index as last written: laid reports whether title and body hold
 	// the documents as they were then, but for those in dirty.
 	laid        bool
+	written     bool // the documents are as when the index was last written
 	dirty       []*entry
 	title, body section
 	docsJSON    []byte
@@ -155,6 +156,7 @@ func (b *Builder) Remove(url string) bool {
 		return false
 	}
 	b.unlay()
+	b.written = false
 	b.release(e)
 	delete(b.byURL, url)
 	i := slices.Index(b.docs, e)
@@ -178,6 +180,7 @@ func (b *Builder) SetAll(docs []Doc) error {
 		}
 		return nil
 	}
+	b.written = false
 	if b.seen == nil {
 		b.seen = make(map[string]int, len(docs))
 	}
@@ -228,6 +231,11 @@ func (b *Builder) SetAll(docs []Doc) error {
 	return nil
 }
 
+// Modified reports whether the documents changed since the index was last
+// written (by Bytes or AppendBytes): a caller that kept those bytes need
+// not write them again.
+func (b *Builder) Modified() bool { return !b.written }
+
 // samePlaces reports whether docs have the URLs of b's documents, in the
 // same order.
 func (b *Builder) samePlaces(docs []Doc) bool {
@@ -248,6 +256,7 @@ func (b *Builder) update(e *entry, d Doc, pos int) {
 	if e.json != nil && e.url == d.URL && e.title == d.Title && e.text == d.Text {
 		return
 	}
+	b.written = false
 	if e.json != nil {
 		b.release(e)
 	}

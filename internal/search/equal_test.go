@@ -208,9 +208,18 @@ func TestBuilderMatchesBuild(t *testing.T) {
 	}
 	b := NewBuilder()
 	var docs []Doc // what b should hold
+	var last []byte
 	check := func(step int, op string) {
 		t.Helper()
+		modified := b.Modified()
 		got := b.Bytes()
+		if !modified && !bytes.Equal(got, last) {
+			t.Fatalf("step %d (%s): not modified, yet the index differs from the last", step, op)
+		}
+		if b.Modified() {
+			t.Fatalf("step %d: modified just after writing", step)
+		}
+		last = got
 		want, err := Build(docs)
 		if err != nil {
 			t.Fatal(err)

@@ -86,6 +86,7 @@ func (b *Builder) AppendBytes(dst []byte) []byte {
 	for _, piece := range pieces {
 		dst = append(dst, piece...)
 	}
+	b.written = true
 	return dst
 }
 
