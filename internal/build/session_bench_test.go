@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
+	"kakehashi/internal/cputime"
 	"kakehashi/internal/publish"
 )
 
@@ -74,7 +75,7 @@ func BenchmarkSessionRebuild(b *testing.B) {
 	// On a shared machine the wall time of a rebuild says as much about the
 	// neighbours as about the rebuild: the CPU time per rebuild (garbage
 	// collection included) is reported beside it.
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -93,7 +94,7 @@ func BenchmarkSessionRebuild(b *testing.B) {
 				b.ReportMetric(float64(st.Took.Microseconds())/1000, "ms-"+st.Name)
 			}
 			b.ReportMetric(float64(snap.Result.Reused), "reused-files")
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)

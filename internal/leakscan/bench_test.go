@@ -1,9 +1,10 @@
 package leakscan
 
 import (
-	"syscall"
 	"testing"
 	"time"
+
+	"kakehashi/internal/cputime"
 )
 
 // The machines this runs on are shared, so wall time (ns/op, MB/s) can be
@@ -11,16 +12,8 @@ import (
 // time instead (Find runs on one goroutine, so this is single-core speed,
 // garbage collection included).
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func reportCPU(b *testing.B, start time.Duration, bytes int) {
-	cpu := cpuTime() - start
+	cpu := cputime.Process() - start
 	if cpu <= 0 || b.N == 0 {
 		return
 	}
@@ -38,7 +31,7 @@ func BenchmarkFind(b *testing.B) {
 	text, want := genHTML(10<<20, ns, 20, 8)
 	s := New(ns, WithHTML())
 	b.SetBytes(int64(len(text)))
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		if got := s.Find(text); len(got) != len(want) {
 			b.Fatalf("got %d matches, want %d", len(got), len(want))
@@ -54,7 +47,7 @@ func BenchmarkFindPlain(b *testing.B) {
 	text, _ := genHTML(10<<20, ns, 20, 8)
 	s := New(ns)
 	b.SetBytes(int64(len(text)))
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		s.Find(text)
 	}
@@ -64,7 +57,7 @@ func BenchmarkFindPlain(b *testing.B) {
 // BenchmarkNew measures building a Scanner for 2,000 needles.
 func BenchmarkNew(b *testing.B) {
 	ns := genNeedles(2000, 7)
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		New(ns, WithHTML())
 	}

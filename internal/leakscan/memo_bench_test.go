@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"kakehashi/internal/cputime"
 )
 
 // The memo's benchmarks scan, with the publisher's scanners, what a build
@@ -36,7 +38,7 @@ func BenchmarkMemoPages(b *testing.B) {
 	b.Run("none", func(b *testing.B) {
 		s := set.Scanner(WithHTML(), WithEscapes())
 		b.SetBytes(int64(total))
-		start := cpuTime()
+		start := cputime.Process()
 		for b.Loop() {
 			scan(s)
 		}
@@ -45,7 +47,7 @@ func BenchmarkMemoPages(b *testing.B) {
 	b.Run("cold", func(b *testing.B) {
 		b.SetBytes(int64(total))
 		var m *Memo
-		start := cpuTime()
+		start := cputime.Process()
 		for b.Loop() {
 			m = NewMemo()
 			scan(set.Scanner(WithHTML(), WithEscapes(), WithMemo(m)))
@@ -59,7 +61,7 @@ func BenchmarkMemoPages(b *testing.B) {
 		scan(s)
 		b.SetBytes(int64(total))
 		scanned, skipped := m.scanned.Load(), m.skipped.Load()
-		start := cpuTime()
+		start := cputime.Process()
 		for b.Loop() {
 			scan(s)
 		}
@@ -78,7 +80,7 @@ func BenchmarkMemoSearchJSON(b *testing.B) {
 	b.Run("none", func(b *testing.B) {
 		s := set.Scanner(WithEscapes())
 		b.SetBytes(int64(len(index)))
-		start := cpuTime()
+		start := cputime.Process()
 		for b.Loop() {
 			s.First(index)
 		}
@@ -87,7 +89,7 @@ func BenchmarkMemoSearchJSON(b *testing.B) {
 	b.Run("cold", func(b *testing.B) {
 		b.SetBytes(int64(len(index)))
 		var m *Memo
-		start := cpuTime()
+		start := cputime.Process()
 		for b.Loop() {
 			m = NewMemo()
 			set.Scanner(WithEscapes(), WithMemo(m)).First(index)
@@ -101,7 +103,7 @@ func BenchmarkMemoSearchJSON(b *testing.B) {
 		s.First(index)
 		b.SetBytes(int64(len(index)))
 		scanned, skipped := m.scanned.Load(), m.skipped.Load()
-		start := cpuTime()
+		start := cputime.Process()
 		for b.Loop() {
 			s.First(index)
 		}
@@ -120,9 +122,9 @@ func BenchmarkMemoSearchJSON(b *testing.B) {
 			b.StopTimer()
 			edited := editIndex(r, index, 5)
 			b.StartTimer()
-			start := cpuTime()
+			start := cputime.Process()
 			s.First(edited)
-			cpu += cpuTime() - start
+			cpu += cputime.Process() - start
 		}
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		b.ReportMetric(float64(len(index))/(float64(cpu.Nanoseconds())/float64(b.N))*1e3, "cpu-MB/s")
@@ -153,7 +155,7 @@ func BenchmarkMemoOutDir(b *testing.B) {
 	scan()
 	b.SetBytes(int64(total))
 	scanned, skipped := m.scanned.Load(), m.skipped.Load()
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		scan()
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kakehashi/internal/cputime"
 )
 
 // A generated site like the one kakehashi builds: minified pages of about
@@ -229,7 +231,7 @@ func benchPages(b *testing.B, pages [][]byte, s *Scanner, find bool) {
 	}
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		for _, p := range pages {
 			if find {
@@ -305,7 +307,7 @@ func BenchmarkFirstOutDir(b *testing.B) {
 	hs, ps := New(ns, WithHTML(), WithEscapes()), New(ns, WithEscapes())
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		for _, p := range markup {
 			hs.First(p)
@@ -321,7 +323,7 @@ func BenchmarkFirstOutDir(b *testing.B) {
 func BenchmarkNewSite(b *testing.B) {
 	ns := siteNeedles(siteNeedleCount, 1)
 	b.ReportAllocs()
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		New(ns, WithHTML(), WithEscapes())
 	}

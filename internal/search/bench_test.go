@@ -4,24 +4,18 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"kakehashi/internal/cputime"
 )
 
 // cpuTime returns the CPU time the process has used. The benchmarks report
 // it per operation beside the wall time, which on a shared machine says
 // more about the machine than about the code.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
 
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Process()-start)/float64(b.N), "cpu-ns/op")
 }
 
 // benchSets are generated stories of a large site, 4,500 per language:
@@ -72,7 +66,7 @@ func BenchmarkBuild(b *testing.B) {
 			docs := benchDocs()[lang]
 			b.ReportAllocs()
 			var n int
-			cpu := cpuTime()
+			cpu := cputime.Process()
 			for b.Loop() {
 				data, err := Build(docs)
 				if err != nil {
@@ -128,7 +122,7 @@ func benchUpdate(b *testing.B, update func(ix *Builder, docs []Doc, d Doc) error
 			ed := edits(lang)
 			b.ReportAllocs()
 			i := 0
-			cpu := cpuTime()
+			cpu := cputime.Process()
 			for b.Loop() {
 				e := ed[i%len(ed)]
 				i++
@@ -152,7 +146,7 @@ func BenchmarkBytes(b *testing.B) {
 			}
 			ix.Bytes()
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := cputime.Process()
 			for b.Loop() {
 				ix.Bytes()
 			}

@@ -1,15 +1,15 @@
 //go:build unix
 
-package build_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time the process has used, collector included: on a
-// shared machine it varies less than the wall time a benchmark measures.
-func cpuTime() time.Duration {
+// Process returns the user and system CPU time the process has used so far,
+// the collector's included; 0 if it cannot be read.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
