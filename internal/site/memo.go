@@ -621,8 +621,16 @@ func (m *Memo) remember(g *graph) {
 		m.links = m.links[:0]
 	}
 	for slot, ord := range g.ordOf {
+		if !all && (ord < 0 || !g.same[ord]) {
+			// The page's old links are dead: let go of the pages they
+			// hold, or each build's pages (and the lists they share
+			// memory with) would stay until links is written afresh.
+			r := m.records[slot]
+			clear(m.links[r.from:r.to])
+		}
 		if ord < 0 {
 			m.pages[slot] = nil
+			m.records[slot] = record{}
 			continue
 		}
 		if g.same[ord] && !all {
