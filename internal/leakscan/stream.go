@@ -661,12 +661,18 @@ func normalizeKey(st *stream, s string) (key []byte, gaps []int) {
 	}
 }
 
+// normalizers are streams for Normalize: a stream's buffers weigh a few
+// kilobytes, and a guard normalises needles by the thousand.
+var normalizers = sync.Pool{New: func() any { return newStream(nil, nil, 0, 0) }}
+
 // Normalize returns the normal form used for matching: NFKC, case folded,
 // invisible characters dropped, every run of white space one space, no
 // leading or trailing space. Needles with the same normal form match the
 // same texts.
 func Normalize(s string) string {
-	key, gaps := normalizeKey(nil, s)
+	st := normalizers.Get().(*stream)
+	defer normalizers.Put(st)
+	key, gaps := normalizeKey(st, s)
 	out := make([]byte, 0, len(key)+len(gaps))
 	last := 0
 	for _, g := range gaps {
