@@ -33,12 +33,14 @@ func fold(entry *template.Template) {
 	if entry.Tree == nil {
 		return
 	}
-	f := &folder{entry: entry, seen: map[string]bool{entry.Name(): true}, todo: []*parse.Tree{entry.Tree}}
-	for len(f.todo) > 0 {
-		tree := f.todo[len(f.todo)-1]
-		f.todo = f.todo[:len(f.todo)-1]
-		f.list(tree.Root)
-	}
+	// Two walks over the same trees: the first finds the constant actions,
+	// which one run of the entry prints all at once (a run per action made
+	// the theme's parsing a quarter of a small site's build); the second
+	// puts in what they printed.
+	f := &folder{entry: entry, collect: true}
+	f.walk()
+	f.values, f.collect = evaluateAll(entry, f.found), false
+	f.walk()
 }
 
 // folder folds the trees of one set, each once.
@@ -46,6 +48,22 @@ type folder struct {
 	entry *template.Template
 	seen  map[string]bool // templates called so far
 	todo  []*parse.Tree   // called and not yet folded
+	// The first walk (collect) finds the constant actions; the second
+	// replaces them with what they print (values) and joins texts.
+	collect bool
+	found   []*parse.ActionNode
+	values  map[*parse.ActionNode]string
+}
+
+// walk goes through entry's tree and every tree it calls.
+func (f *folder) walk() {
+	f.seen = map[string]bool{f.entry.Name(): true}
+	f.todo = []*parse.Tree{f.entry.Tree}
+	for len(f.todo) > 0 {
+		tree := f.todo[len(f.todo)-1]
+		f.todo = f.todo[:len(f.todo)-1]
+		f.list(tree.Root)
+	}
 }
 
 // list replaces the constant actions in l and in the branches under it
@@ -70,11 +88,18 @@ func (f *folder) list(l *parse.ListNode) {
 			if !constant(n.Pipe) {
 				break
 			}
-			if s, ok := evaluate(f.entry, n); ok {
+			if f.collect {
+				f.found = append(f.found, n)
+				break
+			}
+			if s, ok := f.values[n]; ok {
 				nodes = appendText(nodes, &parse.TextNode{NodeType: parse.NodeText, Pos: n.Pos, Text: []byte(s)})
 				continue
 			}
 		case *parse.TextNode:
+			if f.collect {
+				break // the first walk changes nothing
+			}
 			nodes = appendText(nodes, n)
 			continue
 		}
@@ -140,14 +165,45 @@ func constant(p *parse.PipeNode) bool {
 	return true
 }
 
-// evaluate prints a, an action of entry's escaped set, by running it alone:
-// the escapers' functions belong to the set, and are not exported. entry's
-// escaped tree is the one its Execute runs, and an escaped template is not
-// escaped again, so a tree whose root is a alone runs a as it is.
-func evaluate(entry *template.Template, a *parse.ActionNode) (string, bool) {
+// evaluateAll prints the actions as of entry's escaped set, by running
+// them: the escapers' functions belong to the set, and are not exported.
+// entry's escaped tree is the one its Execute runs, and an escaped
+// template is not escaped again, so a tree whose root is the actions runs
+// them as they are. One run prints them all, each followed by a mark that
+// no escaper prints (it holds NUL, which each escapes); should the output
+// not split into one piece per action, each is run alone. An action whose
+// run fails is left out.
+func evaluateAll(entry *template.Template, actions []*parse.ActionNode) map[*parse.ActionNode]string {
+	values := make(map[*parse.ActionNode]string, len(actions))
+	if len(actions) == 0 {
+		return values
+	}
+	const mark = "\x00kakehashi-fold\x00"
+	nodes := make([]parse.Node, 0, 2*len(actions))
+	for _, a := range actions {
+		nodes = append(nodes, a, &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(mark)})
+	}
+	if out, ok := runNodes(entry, nodes); ok {
+		if parts := strings.Split(out, mark); len(parts) == len(actions)+1 {
+			for i, a := range actions {
+				values[a] = parts[i]
+			}
+			return values
+		}
+	}
+	for _, a := range actions {
+		if out, ok := runNodes(entry, []parse.Node{a}); ok {
+			values[a] = out
+		}
+	}
+	return values
+}
+
+// runNodes executes nodes as entry's tree and returns what they print.
+func runNodes(entry *template.Template, nodes []parse.Node) (string, bool) {
 	root := entry.Tree.Root
 	defer func() { entry.Tree.Root = root }()
-	entry.Tree.Root = &parse.ListNode{NodeType: parse.NodeList, Pos: a.Pos, Nodes: []parse.Node{a}}
+	entry.Tree.Root = &parse.ListNode{NodeType: parse.NodeList, Pos: root.Pos, Nodes: nodes}
 	var b strings.Builder
 	if err := entry.Execute(&b, nil); err != nil {
 		return "", false

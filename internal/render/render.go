@@ -70,8 +70,9 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	}
 	// Parse the layouts as written first: an error in them names the line
 	// the author sees, and errors of the sets below are explained with them.
+	// Only errors run them, so they are not folded.
 	read := remembered(asWritten(layouts))
-	if r.written, err = parseTemplates(layouts, read); err != nil {
+	if r.written, err = parseUnfolded(layouts, read); err != nil {
 		return nil, err
 	}
 	if r.minify {
