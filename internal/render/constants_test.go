@@ -19,7 +19,11 @@ func TestConstantsRenderAsTheCalls(t *testing.T) {
 		if err := r.theme(p.Lang).executePage(&a, string(p.Kind), v); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.written.executePage(&b, string(p.Kind), v); err != nil {
+		written, err := r.written()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := written.executePage(&b, string(p.Kind), v); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {

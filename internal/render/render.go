@@ -31,8 +31,8 @@ type Writer interface {
 type Renderer struct {
 	cfg     *config.Config
 	md      *markdown.Converter
-	byLang  map[string]*templates // the theme for pages in each language, minified if minify is set
-	written *templates            // the theme as written: for errors
+	byLang  map[string]*templates      // the theme for pages in each language, minified if minify is set
+	written func() (*templates, error) // the theme as written, parsed on first use: for errors
 	minify  bool
 	strings map[string]map[string]string // lang → key → text
 	workers int
@@ -68,13 +68,12 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	if r.strings, err = loadStrings(layouts, cfg.Languages); err != nil {
 		return nil, err
 	}
-	// Parse the layouts as written first: an error in them names the line
-	// the author sees, and errors of the sets below are explained with them.
-	// Only errors run them, so they are not folded.
-	read := remembered(asWritten(layouts))
-	if r.written, err = parseUnfolded(layouts, read); err != nil {
-		return nil, err
-	}
+	// The layouts as written name the lines the author sees: errors of the
+	// sets below are explained with them. Only errors need them, so they
+	// are parsed then (a tenth of a small site's build), and not folded.
+	asIs := remembered(asWritten(layouts))
+	r.written = sync.OnceValues(func() (*templates, error) { return parseUnfolded(layouts, asIs) })
+	read := asIs
 	if r.minify {
 		read = remembered(minified(read))
 	}
@@ -84,6 +83,9 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	r.byLang = map[string]*templates{}
 	for _, lang := range cfg.Languages {
 		if r.byLang[lang], err = parseTemplates(layouts, constants(read, r.strings[lang], cfg.BasePath())); err != nil {
+			if _, werr := r.written(); werr != nil {
+				return nil, werr
+			}
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io"
@@ -56,7 +57,9 @@ func minified(read layoutSource) layoutSource {
 		if err != nil {
 			return nil, err
 		}
-		out, err := minifier.Template(src)
+		// The minifier works in its input: the bytes read are kept (see
+		// remembered) and must stay as written.
+		out, err := minifier.Template(bytes.Clone(src))
 		if err != nil {
 			return nil, fmt.Errorf("minify: %w", err)
 		}
@@ -181,14 +184,21 @@ func (r *Renderer) theme(lang string) *templates {
 	if ts := r.byLang[lang]; ts != nil {
 		return ts
 	}
-	return r.written
+	if ts, err := r.written(); err == nil {
+		return ts
+	}
+	return r.byLang[r.cfg.DefaultLanguage()] // parsed from the same layouts
 }
 
 // explain turns an error of the templates a page was rendered with (minified,
 // constants written in) into the error of the templates as written, whose
 // line and column the theme's author can find.
 func (r *Renderer) explain(err error, run func(ts *templates) error) error {
-	if werr := run(r.written); werr != nil {
+	ts, werr := r.written()
+	if werr == nil {
+		werr = run(ts)
+	}
+	if werr != nil {
 		return werr
 	}
 	return err
