@@ -8,6 +8,7 @@ import (
 
 	"kakehashi/internal/consent"
 	"kakehashi/internal/content"
+	"kakehashi/internal/cputime"
 	"kakehashi/internal/site"
 )
 
@@ -104,10 +105,10 @@ func BenchmarkBuild(b *testing.B) {
 // reportCPU reports the CPU time per operation (see cpuTime) when the
 // returned function is called after the loop.
 func reportCPU(b *testing.B) func() {
-	start := cpuTime()
+	start := cputime.Process()
 	return func() {
 		if start > 0 {
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+			b.ReportMetric(float64(cputime.Process()-start)/float64(b.N)/1e6, "cpu-ms/op")
 		}
 	}
 }
