@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"kakehashi/internal/config"
 	"kakehashi/internal/fileerr"
@@ -190,16 +191,25 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	}
 	// unchanged reports (and records) an output whose inputs are as last time.
 	unchanged := c.unchanged
+	// A story's HTML is let go once its page is written, so that a large
+	// site's memory shrinks as it is rendered instead of holding every
+	// story to the end; only the search indexes read it besides the page,
+	// and reading counts the languages whose index has not read it yet.
+	var reading atomic.Int32
+	reading.Store(int32(len(r.cfg.Languages)))
 	// The site-wide files go first: each is one long job (the search index
 	// of a language is the longest), and the pages fill the workers around them.
 	jobs := []func(buf *bytes.Buffer) error{}
 	for _, lang := range r.cfg.Languages {
 		jobs = append(jobs, func(*bytes.Buffer) error {
+			read := sync.OnceFunc(func() { reading.Add(-1) })
+			defer read()
 			out := lang + "/search.json"
 			if unchanged(out, fp.search(lang)) {
 				return nil
 			}
 			docs, at := views.searchDocs(lang)
+			read()
 			if err := checkDocs(w, out, docs, at, fp); err != nil {
 				return err
 			}
@@ -283,7 +293,11 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 				}
 				v.Content = template.HTML(res.HTML)
 			}
-			return r.execute(w, buf, string(p.Kind), out, v)
+			err := r.execute(w, buf, string(p.Kind), out, v)
+			if reading.Load() == 0 {
+				bodies[i].html = ""
+			}
+			return err
 		})
 	}
 	c.expect(len(jobs) + same)
