@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
+	"kakehashi/internal/publish"
 	"kakehashi/internal/search"
 )
 
@@ -422,5 +423,36 @@ func TestSubfolderDeploy(t *testing.T) {
 	feed := string(readTree(t, dest)["en/feed.xml"])
 	if !strings.Contains(feed, "https://org.github.io/site/en/talents/ok/") {
 		t.Error("feed links lack the subfolder")
+	}
+}
+
+// TestOneOffBuildLetsTheSourcesTextGo: once consent, the guard and the
+// Markdown are done, a one-off build holds no source's text (a large site's
+// heap is mostly that), and its output is as it was.
+func TestOneOffBuildLetsTheSourcesTextGo(t *testing.T) {
+	src := writeSite(t, siteFiles)
+	mem := publish.NewMem()
+	res, err := build.Into(os.DirFS(src), mem, build.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Site.Pages) == 0 {
+		t.Fatal("no pages")
+	}
+	for _, p := range res.Site.Pages {
+		if p.Source != nil && (p.Source.Raw != nil || p.Source.Body != nil || p.Source.Front != nil) {
+			t.Errorf("%s: the source's text is still held after the build", p.Source.Path)
+		}
+	}
+	// A preview keeps its sources for the next rebuild.
+	s := build.NewSession(src, build.Options{Now: now})
+	snap, err := s.Rebuild(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range snap.Result.Site.Pages {
+		if p.Source != nil && p.Source.Raw == nil {
+			t.Errorf("%s: a preview let go of the source's text", p.Source.Path)
+		}
 	}
 }

@@ -173,6 +173,15 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 	if prepErr != nil {
 		return nil, prepErr
 	}
+	if b.cache == nil {
+		// The consent decisions, the guard and the Markdown are done: a
+		// one-off build needs the sources' text no more, and letting it
+		// go gives a large site's collector room for the render (40,000
+		// pages: 150 MB of text and 60 MB of front matter).
+		for _, src := range sources {
+			src.ReleaseText()
+		}
+	}
 	stage("guard") // and Markdown
 	if b.opts.NoMinify {
 		fopts = append(fopts, publish.WithoutMinify())

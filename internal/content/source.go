@@ -38,6 +38,10 @@ type Source struct {
 	BodyLine int
 }
 
+// ReleaseText lets go of the file's text and decoded front matter (Raw,
+// Body, Front) for a caller done with them; the rest stays.
+func (s *Source) ReleaseText() { s.Raw, s.Body, s.Front = nil, nil, nil }
+
 // Meta holds the typed front matter fields the site uses (consent excluded).
 type Meta struct {
 	Title   string
