@@ -200,3 +200,38 @@ func BenchmarkExecutePages(b *testing.B) {
 		})
 	}
 }
+
+// TestThemeRunsOnPrograms: the default theme's sets compile for tmplexec
+// and every page and card of the sample site runs on them (so a change to
+// the theme or to tmplexec that sends pages back to html/template's
+// reflective calls shows here, not only in a benchmark). What they print
+// is checked against html/template in TestFoldedThemeRendersAsUnfolded.
+func TestThemeRunsOnPrograms(t *testing.T) {
+	sm := loadSample(t, true)
+	leftToHTMLTemplate := map[string]bool{"index": true} // its script's values need the JavaScript escapers
+	for _, lang := range sm.langs {
+		ts := sm.r.theme(lang)
+		for kind := range ts.pages {
+			if (ts.programs[kind] == nil) != leftToHTMLTemplate[kind] {
+				t.Errorf("%s: program %v, want one: %v", kind, ts.programs[kind] != nil, !leftToHTMLTemplate[kind])
+			}
+		}
+		if ts.cardProgram == nil {
+			t.Errorf("%s: the card template has no program", lang)
+		}
+	}
+	for _, p := range sm.s.Pages {
+		v := sm.views.page(p)
+		var buf bytes.Buffer
+		if prog := sm.r.theme(p.Lang).programs[string(p.Kind)]; prog != nil {
+			if err := prog.Execute(&buf, v); err != nil {
+				t.Errorf("%s: %v", p.Path, err)
+			}
+		}
+		for _, lang := range sm.langs {
+			if err := sm.r.theme(lang).cardProgram.Execute(&buf, sm.views.newCard(p, lang)); err != nil {
+				t.Errorf("card of %s in %s: %v", p.Path, lang, err)
+			}
+		}
+	}
+}

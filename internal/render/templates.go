@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"kakehashi/internal/minifier"
+	"kakehashi/internal/tmplexec"
 )
 
 // pageTemplates are the theme's page kinds; each is parsed together with
@@ -24,6 +25,11 @@ var pageTemplates = []string{"home", "section", "talent", "employer", "page", "t
 type templates struct {
 	pages map[string]*template.Template // page kind → its base.html
 	card  *template.Template
+	// programs run the folded sets without html/template's reflective
+	// calls (see tmplexec), printing the same bytes; a set or a page a
+	// program cannot run exactly is run by html/template.
+	programs    map[string]*tmplexec.Program // page kind → its program; nil if none
+	cardProgram *tmplexec.Program
 }
 
 // layoutSource reads the theme's files, minified or as written.
@@ -108,11 +114,23 @@ func parseTemplates(layouts fs.FS, read layoutSource) (*templates, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range ts.pages {
+	ts.programs = map[string]*tmplexec.Program{}
+	for kind, t := range ts.pages {
 		fold(t)
+		ts.programs[kind] = compile(t)
 	}
 	fold(ts.card)
+	ts.cardProgram = compile(ts.card)
 	return ts, nil
+}
+
+// compile is t's program, or nil when tmplexec cannot run t exactly.
+func compile(t *template.Template) *tmplexec.Program {
+	p, err := tmplexec.Compile(t, nil) // the theme gets no functions of its own
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 func parseUnfolded(layouts fs.FS, read layoutSource) (*templates, error) {
@@ -172,11 +190,24 @@ func (ts *templates) executePage(w io.Writer, kind string, v any) error {
 	if t == nil {
 		return fmt.Errorf("no template for page kind %q", kind)
 	}
-	return t.Execute(w, v)
+	return execute(w, t, ts.programs[kind], v)
 }
 
 func (ts *templates) executeCard(w io.Writer, c any) error {
-	return ts.card.Execute(w, c)
+	return execute(w, ts.card, ts.cardProgram, c)
+}
+
+// execute runs p, or t where p is nil or cannot run this page exactly
+// (html/template then prints the page or explains its error).
+func execute(w io.Writer, t *template.Template, p *tmplexec.Program, data any) error {
+	if buf, ok := w.(*bytes.Buffer); ok && p != nil {
+		mark := buf.Len()
+		if p.Execute(buf, data) == nil {
+			return nil
+		}
+		buf.Truncate(mark)
+	}
+	return t.Execute(w, data)
 }
 
 // theme is the template set for pages in lang.
