@@ -173,18 +173,27 @@ func TestFoldedThemeRendersAsUnfolded(t *testing.T) {
 }
 
 // BenchmarkExecutePages runs the minified theme on every page of the sample
-// site, folded and not.
+// site: as a build does (folded, on tmplexec), folded on html/template, and
+// as written on html/template.
 func BenchmarkExecutePages(b *testing.B) {
 	sm := loadSample(b, true)
 	views := make([]*View, len(sm.s.Pages))
 	for i, p := range sm.s.Pages {
 		views[i] = sm.views.page(p)
 	}
+	// The folded sets without their programs: html/template's execution.
+	folded := map[string]*templates{}
+	for _, lang := range sm.langs {
+		ts := *sm.r.theme(lang)
+		ts.programs, ts.cardProgram = nil, nil
+		folded[lang] = &ts
+	}
 	for _, run := range []struct {
 		name  string
 		theme func(lang string) *templates
 	}{
-		{"folded", sm.r.theme},
+		{"tmplexec", sm.r.theme},
+		{"folded", func(lang string) *templates { return folded[lang] }},
 		{"unfolded", func(lang string) *templates { return sm.plain[lang] }},
 	} {
 		b.Run(run.name, func(b *testing.B) {
