@@ -121,7 +121,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	opts.Source, opts.Now = sf.source, now
-	limitMemory(sf.source)
+	// The limit matters once the heap is large, long after the start:
+	// measuring the content (a stat per file) goes on beside the first
+	// stages instead of before them.
+	go limitMemory(sf.source)
 	// Every file is scanned for fingerprints as it is written (the funnel);
 	// --verify adds the verifier's whole-output scan (links, images, stray
 	// files) before the swap, at about the cost of a second build.

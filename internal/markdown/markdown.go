@@ -223,7 +223,7 @@ func (c *Converter) convert(src []byte, p Page) (Result, error) {
 	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/2)
-	if err := c.md.Renderer().Render(&buf, src, doc); err != nil {
+	if err := c.md.Renderer().Render(bufferWriter{&buf}, src, doc); err != nil {
 		return Result{}, err
 	}
 	r := Result{HTML: buf.Bytes(), Summary: firstParagraph(doc, src)}
@@ -235,6 +235,14 @@ func (c *Converter) convert(src []byte, p Page) (Result, error) {
 	}
 	return r, nil
 }
+
+// bufferWriter hands goldmark's renderer the output buffer as the buffered
+// writer it wants; given a plain io.Writer it wraps it in a bufio.Writer of
+// 4 KB per page, only to copy everything once more.
+type bufferWriter struct{ *bytes.Buffer }
+
+func (bufferWriter) Buffered() int { return 0 }
+func (bufferWriter) Flush() error  { return nil }
 
 // firstParagraph returns the plain text of the document's first paragraph.
 func firstParagraph(doc ast.Node, src []byte) string {

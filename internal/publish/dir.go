@@ -101,7 +101,7 @@ func (d *Dir) Put(rel string, data []byte) error {
 		d.made[dir] = true
 		d.mu.Unlock()
 	}
-	return os.WriteFile(full, data, 0o644)
+	return writeFile(full, data, 0o644)
 }
 
 // Commit makes the work folder the destination.
