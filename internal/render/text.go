@@ -71,6 +71,7 @@ var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': t
 // punctuation or symbols.
 func countReadable(text []byte) int {
 	n := 0
+	bmp := notReadableBMP()
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
@@ -78,6 +79,17 @@ func countReadable(text []byte) int {
 				n++
 			}
 			i++
+			continue
+		}
+		// Kana and kanji are three bytes: decoded here without a call
+		// (a lead byte E1-EC or EE-EF and two continuation bytes are
+		// always a valid rune; E0, ED and what is not valid go to utf8).
+		if i+2 < len(text) && (c >= 0xe1 && c <= 0xec || c >= 0xee) && c <= 0xef && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 {
+			r := rune(c&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+			if bmp[r>>6]&(1<<(r&63)) == 0 {
+				n++
+			}
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRune(text[i:])

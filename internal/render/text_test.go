@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,13 @@ func TestReadingCountsMatchUnicode(t *testing.T) {
 		bmp = utf8.AppendRune(bmp, r)
 	}
 	bmp = append(bmp, "\U0001F600 \U00020BB7\U0001D400!"...)
-	texts := [][]byte{all, bmp, []byte("  two words\u3000全角　スペース\u00a0nbsp\u2028line sep\xff bad "), []byte("「日本語」の文章、句読点。ABC 123!?"), {}}
+	// Broken and overlong sequences, surrogates, and random bytes.
+	broken := []byte("\xe3\x81\xe3\x81\x82\xed\xa0\x80\xe0\x80\x80\xe0\xa0\x80\xef\xbf\xbf\xee\x80\x80\xe3")
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 4096 {
+		broken = append(broken, byte(r.IntN(64))+0xc0*byte(r.IntN(2)), byte(0x80+r.IntN(64)))
+	}
+	texts := [][]byte{all, bmp, broken, []byte("  two words\u3000全角　スペース\u00a0nbsp\u2028line sep\xff bad "), []byte("「日本語」の文章、句読点。ABC 123!?"), {}}
 	for _, text := range texts {
 		fields := len(strings.Fields(string(text)))
 		if got := countFields(text); got != fields {
