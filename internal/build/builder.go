@@ -253,19 +253,30 @@ func (b *builder) reset() error {
 			return fmt.Errorf("--base-url: %w", err)
 		}
 	}
+	// The content is read while the theme is parsed: neither needs the other.
+	type loaded struct {
+		list []*content.Source
+		err  error
+	}
+	loading := make(chan loaded, 1)
+	go func() {
+		list, err := content.Load(b.fsys, cfg)
+		loading <- loaded{list, err}
+	}()
 	th := theme.New(b.fsys)
 	ropts := b.opts.RenderOptions
 	if !b.opts.NoMinify {
 		ropts = append(slices.Clip(ropts), render.WithMinify())
 	}
 	r, err := render.New(cfg, th.Sub("layouts"), ropts...)
+	l := <-loading
 	if err != nil {
 		return err
 	}
-	list, err := content.Load(b.fsys, cfg)
-	if err != nil {
-		return err
+	if l.err != nil {
+		return l.err
 	}
+	list := l.list
 	b.cfg, b.theme, b.renderer = cfg, th, r
 	b.sources = make(map[string]*content.Source, len(list))
 	for _, src := range list {
