@@ -77,7 +77,7 @@ func New(opts ...Option) *Converter {
 	for _, o := range opts {
 		o(&c)
 	}
-	rendererOpts := []renderer.Option{}
+	rendererOpts := []renderer.Option{html.WithWriter(textWriter{})}
 	if c.unsafe {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
