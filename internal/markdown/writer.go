@@ -19,7 +19,29 @@ var writeSpecial = [256]bool{0: true, '&': true, '\\': true}
 // rawEscapes are util.EscapeHTMLByte's replacements.
 var rawEscapes = [256][]byte{0: []byte("\ufffd"), '"': []byte("&quot;"), '&': []byte("&amp;"), '<': []byte("&lt;"), '>': []byte("&gt;")}
 
+// rawSpecial marks the bytes rawEscapes replaces.
+var rawSpecial = [256]bool{0: true, '"': true, '&': true, '<': true, '>': true}
+
 var replacementCharacter = []byte("\ufffd")
+
+// next is the index of the first byte of s at or after i that special
+// marks, or len(s). Eight bytes are looked up per round: text is mostly
+// long runs of nothing to do.
+func next(s []byte, i int, special *[256]bool) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8 : i+8]
+		if special[w[0]] || special[w[1]] || special[w[2]] || special[w[3]] ||
+			special[w[4]] || special[w[5]] || special[w[6]] || special[w[7]] {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if special[s[i]] {
+			return i
+		}
+	}
+	return len(s)
+}
 
 // Write writes source resolving character references and backslash escapes.
 func (d textWriter) Write(writer util.BufWriter, source []byte) {
@@ -28,10 +50,12 @@ func (d textWriter) Write(writer util.BufWriter, source []byte) {
 	limit := len(source)
 	n := 0
 	for i := 0; i < limit; i++ {
-		c := source[i]
-		if !escaped && !writeSpecial[c] {
-			continue
+		if !escaped {
+			if i = next(source, i, &writeSpecial); i == limit {
+				break
+			}
 		}
+		c := source[i]
 		if escaped && util.IsPunct(c) {
 			d.RawWrite(writer, source[n:i-1])
 			n = i
@@ -102,12 +126,10 @@ func (d textWriter) Write(writer util.BufWriter, source []byte) {
 // RawWrite writes source with '"', '&', '<' and '>' escaped and NUL replaced.
 func (textWriter) RawWrite(writer util.BufWriter, source []byte) {
 	n := 0
-	for i, c := range source {
-		if r := rawEscapes[c]; r != nil {
-			_, _ = writer.Write(source[n:i])
-			_, _ = writer.Write(r)
-			n = i + 1
-		}
+	for i := next(source, 0, &rawSpecial); i < len(source); i = next(source, i+1, &rawSpecial) {
+		_, _ = writer.Write(source[n:i])
+		_, _ = writer.Write(rawEscapes[source[i]])
+		n = i + 1
 	}
 	if n < len(source) {
 		_, _ = writer.Write(source[n:])
