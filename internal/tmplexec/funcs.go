@@ -61,7 +61,8 @@ func (c *call) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.
 		}
 		return v, nil
 	}
-	argv, err := c.values(s, dot, final, hasFinal)
+	var buf [4]reflect.Value // the arguments of a call, usually on the stack
+	argv, err := c.values(buf[:0], s, dot, final, hasFinal)
 	if err != nil {
 		return reflect.Value{}, err
 	}
@@ -112,9 +113,8 @@ func (c *call) eval(s *state, dot, final reflect.Value, hasFinal bool) (reflect.
 	return reflect.Value{}, errFallback
 }
 
-// values evaluates every argument, the final one last.
-func (c *call) values(s *state, dot, final reflect.Value, hasFinal bool) ([]reflect.Value, error) {
-	argv := make([]reflect.Value, 0, len(c.args)+1)
+// values appends every argument to argv, the final one last.
+func (c *call) values(argv []reflect.Value, s *state, dot, final reflect.Value, hasFinal bool) ([]reflect.Value, error) {
 	for _, a := range c.args {
 		v, err := a.value(s, dot)
 		if err != nil {
