@@ -65,7 +65,11 @@ type automaton struct {
 	dict []int32 // nearest state on the failure chain where a key ends, or none
 }
 
-func buildAutomaton(keys [][]byte) automaton {
+func buildAutomaton(keys [][]byte) automaton { return buildAutomatonBudget(keys, denseBudget) }
+
+// buildAutomatonBudget builds the automaton with at most budget cells of
+// dense rows (but at least the root's).
+func buildAutomatonBudget(keys [][]byte, budget int) automaton {
 	var a automaton
 	var used [256]bool
 	total := 0
@@ -131,7 +135,7 @@ func buildAutomaton(keys [][]byte) automaton {
 	cnt := 1
 	for d := 1; d < len(perDepth); d++ {
 		cnt += perDepth[d]
-		if cnt*int(a.stride) > denseBudget {
+		if cnt*int(a.stride) > budget {
 			break
 		}
 		maxDense = int32(d)
@@ -309,6 +313,86 @@ func buildAutomaton(keys [][]byte) automaton {
 		a.nodes[s] = uint64(hi)<<32 | uint64(enc(fail[s])&^outFlag)
 	}
 	return a
+}
+
+// advance runs the automaton over buf from p in the encoded state s (without
+// outFlag) up to the first transition into a state where a key ends. It
+// returns the position of the byte that made it and the transition (with
+// outFlag), or len(buf) and the state at the end.
+func (a *automaton) advance(buf []byte, p int, s uint32) (int, uint32) {
+	trans, class := a.trans, &a.class
+	for p < len(buf) {
+		if s&sparseBit == 0 {
+			// The hot loop: dense states.
+			for {
+				t := trans[s+class[buf[p]]]
+				if t >= sparseBit {
+					if t&outFlag != 0 {
+						return p, t
+					}
+					s = t
+					p++
+					break
+				}
+				s = t
+				if p++; p == len(buf) {
+					return p, s
+				}
+			}
+			continue
+		}
+		// Deep in a long needle: walk along it while the text follows it
+		// (the only child of a state is the next state)...
+		var id uint32
+		p, id = a.walk(buf, p, s&idMask)
+		if p == len(buf) {
+			return p, sparseBit | id
+		}
+		// ...then take the step that leaves it: to a child where a key
+		// ends, to a child of a state with several, or along the failure
+		// link.
+		c := buf[p]
+		rec := a.nodes[id]
+		var t uint32
+		switch hi := uint32(rec >> 32); {
+		case hi&recMulti != 0:
+			if k, ok := a.kid(hi&recIndex, c); ok {
+				t = k
+			} else if f := uint32(rec); f&sparseBit == 0 {
+				t = trans[f+class[c]]
+			} else {
+				t = a.stepSparse(f, c)
+			}
+		case hi&recChild != 0 && byte(hi) == c:
+			t = sparseBit | (id + 1) | (hi&recChildOut)<<2
+		case uint32(rec)&sparseBit == 0:
+			t = trans[uint32(rec)+class[c]]
+		default:
+			t = a.stepSparse(uint32(rec), c)
+		}
+		if t&outFlag != 0 {
+			return p, t
+		}
+		s = t
+		p++
+	}
+	return p, s
+}
+
+// walk follows the chain of single children from the sparse state id
+// while buf from p spells it. It returns where the text leaves the chain
+// (or len(buf)) and the state there.
+func (a *automaton) walk(buf []byte, p int, id uint32) (int, uint32) {
+	const mask = recMulti | recChild | recChildOut | 0xff
+	nodes := a.nodes
+	for ; p < len(buf); p++ {
+		// The state has one child, on buf[p], where no key ends.
+		if uint32(nodes[id]>>32)&mask != recChild|uint32(buf[p]) {
+			break
+		}
+		id++
+	}
+	return p, id
 }
 
 // kid returns the encoded child on byte c of the sparse state whose

@@ -378,72 +378,18 @@ func (st *stream) scan(done bool) {
 		st.settle(st.m)
 	}
 	a := &st.sc.ac
-	trans, class, nodes := a.trans, &a.class, a.nodes
-	s := st.state
 	buf := st.buf[:st.w]
-	p := st.m
-	for p < len(buf) {
-		if s&sparseBit != 0 {
-			// Deep in a long needle: walk along it while the text
-			// follows it (the only child of a state is the next state)...
-			id := s & idMask
-			rec := nodes[id]
-			for {
-				hi := uint32(rec >> 32)
-				if hi&(recMulti|recChild|recChildOut) != recChild || byte(hi) != buf[p] {
-					break
-				}
-				id++
-				if p++; p == len(buf) {
-					break
-				}
-				rec = nodes[id]
-			}
-			if p == len(buf) {
-				s = sparseBit | id
-				break
-			}
-			// ...then take the step that leaves it: to a child where a
-			// key ends, to a child of a state with several, or along
-			// the failure link.
-			c := buf[p]
-			var t uint32
-			switch hi := uint32(rec >> 32); {
-			case hi&recMulti != 0:
-				if k, ok := a.kid(hi&recIndex, c); ok {
-					t = k
-				} else if f := uint32(rec); f&sparseBit == 0 {
-					t = trans[f+class[c]]
-				} else {
-					t = a.stepSparse(f, c)
-				}
-			case hi&recChild != 0 && byte(hi) == c:
-				t = sparseBit | (id + 1) | (hi&recChildOut)<<2
-			case uint32(rec)&sparseBit == 0:
-				t = trans[uint32(rec)+class[c]]
-			default:
-				t = a.stepSparse(uint32(rec), c)
-			}
-			s = t &^ outFlag
-			if t&outFlag != 0 {
-				st.report(p, a.id(s))
-			}
-			p++
-			continue
-		}
-		// The hot loop: dense states, no match.
-		for ; p < len(buf); p++ {
-			t := trans[s+class[buf[p]]]
-			if t >= sparseBit {
-				s = t &^ outFlag
-				if t&outFlag != 0 {
-					st.report(p, a.id(s))
-				}
-				p++
-				break
-			}
+	p, s := st.m, st.state
+	for {
+		var t uint32
+		p, t = a.advance(buf, p, s)
+		if p == len(buf) {
 			s = t
+			break
 		}
+		s = t &^ outFlag
+		st.report(p, a.id(s))
+		p++
 	}
 	st.state = s
 	st.m = st.w
