@@ -71,8 +71,10 @@ func TestNotPlain8(t *testing.T) {
 					break
 				}
 			}
-			got := bits.TrailingZeros64(st.notPlain8(x)) >> 3
-			if got != first {
+			got := bits.TrailingZeros64(notPlain8(x, st.bt.special8[0], st.bt.special8[1], st.bt.special8[2], st.bt.special8[3])) >> 3
+			// It may stop early at a control character, which fill's
+			// byte loop then takes as plain.
+			if got > first || got < first && b[got] >= ' ' {
 				t.Fatalf("mode %d: notPlain8(%q) says byte %d, want %d", m, b, got, first)
 			}
 			var got8 [8]byte

@@ -220,6 +220,7 @@ func (st *stream) reset(base int) {
 // copies of the state; everything else goes through the segmenter.
 func (st *stream) fill(text []byte, i, end int) int {
 	kinds := st.kinds
+	sp := &st.bt.special8
 	tab := st.tab
 	n := len(text)
 	buf := st.buf
@@ -241,9 +242,11 @@ func (st *stream) fill(text []byte, i, end int) int {
 						// Bytes after the first that is not plain may be
 						// garbage; they are overwritten or dropped.
 						binary.LittleEndian.PutUint64(dst[j-i:], lower8(x))
-						if m := st.notPlain8(x); m != 0 {
+						if m := notPlain8(x, sp[0], sp[1], sp[2], sp[3]); m != 0 {
+							// The bytes before are plain; the loop below
+							// decides on the rest.
 							j += bits.TrailingZeros64(m) >> 3
-							goto end
+							break
 						}
 						j += 8
 					}
@@ -251,7 +254,6 @@ func (st *stream) fill(text []byte, i, end int) int {
 						dst[j-i] = lowerASCII[text[j]]
 						j++
 					}
-				end:
 					if j < n && (text[j] >= utf8.RuneSelf && !tab.boundaryAt(text, j) || kinds[text[j]] == kSpecial && text[j] != '<') {
 						j-- // a combining mark (maybe escaped) may follow: the segmenter composes it
 					}
@@ -361,17 +363,20 @@ func (st *stream) fill(text []byte, i, end int) int {
 	return i
 }
 
-// notPlain8 returns the high bit of the lowest byte of x that is not
-// kPlain (not ASCII, white space, or one of the stream's special bytes),
-// and maybe of some bytes above it; 0 if all eight are plain.
-func (st *stream) notPlain8(x uint64) uint64 {
+// notPlain8 returns the high bit of the lowest byte of x that may not be
+// kPlain, and maybe of some bytes above it; 0 if all eight are plain. The
+// bytes before that one are plain; it is not ASCII, or white space or
+// another control character (most of which are plain), or one of the
+// special bytes (each in all eight bytes of one of sp0 to sp3).
+func notPlain8(x, sp0, sp1, sp2, sp3 uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	y := x &^ highs // the high bit is checked apart; this keeps the rest exact
-	// White space: ' ', and '\t' to '\r' (bytes above 8 and below 14).
-	ws := (ones*(127+14) - y) & ^y & (y + ones*(127-8)) & highs
-	sp := &st.bt.special8
-	return x&highs | ws | zero(x^ones*' ') | zero(x^sp[0]) | zero(x^sp[1]) | zero(x^sp[2]) | zero(x^sp[3])
+	// The high bit is checked apart; this keeps the rest exact.
+	low := ^(x | highs - ones*'!') // the high bit of the bytes below '!'
+	// The high bit of the bytes equal to the specials (and of some above
+	// the first that is).
+	s0, s1, s2, s3 := x^sp0, x^sp1, x^sp2, x^sp3
+	sp := (s0-ones)&^s0 | (s1-ones)&^s1 | (s2-ones)&^s2 | (s3-ones)&^s3
+	return (x | low | sp) & highs
 }
 
 // lower8 lower-cases the ASCII letters of x (whose bytes are all ASCII).
