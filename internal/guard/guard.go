@@ -562,16 +562,38 @@ func (c *Checker) distinctiveSentences(src *content.Source) []string {
 // words in the source but not on the page ("**Amina** Karimi" shows "Amina
 // Karimi"). Lines stay where they are, so findings keep their line numbers.
 func withoutEmphasis(raw []byte) []byte {
-	if !bytes.ContainsAny(raw, "*_~`") {
+	i := nextMarker(raw, 0)
+	if i == len(raw) {
 		return raw
 	}
 	out := make([]byte, 0, len(raw))
-	for _, c := range raw {
-		switch c {
-		case '*', '_', '~', '`':
-			continue
+	n := 0 // raw[:n] is done
+	for {
+		out = append(out, raw[n:i]...)
+		if i == len(raw) {
+			return out
 		}
-		out = append(out, c)
+		n = i + 1
+		i = nextMarker(raw, n)
 	}
-	return out
+}
+
+var emphasisMarker = [256]bool{'*': true, '_': true, '~': true, '`': true}
+
+// nextMarker is the index of the first emphasis or code marker in raw at
+// or after i, or len(raw); eight bytes are looked at per round.
+func nextMarker(raw []byte, i int) int {
+	for ; i+8 <= len(raw); i += 8 {
+		w := raw[i : i+8 : i+8]
+		if emphasisMarker[w[0]] || emphasisMarker[w[1]] || emphasisMarker[w[2]] || emphasisMarker[w[3]] ||
+			emphasisMarker[w[4]] || emphasisMarker[w[5]] || emphasisMarker[w[6]] || emphasisMarker[w[7]] {
+			break
+		}
+	}
+	for ; i < len(raw); i++ {
+		if emphasisMarker[raw[i]] {
+			return i
+		}
+	}
+	return len(raw)
 }

@@ -131,7 +131,7 @@ const (
 // Summarize shortens a summary: at a character count for text in Japanese,
 // at a word boundary otherwise; never mid-character.
 func Summarize(lang, s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = collapseSpace(s)
 	if lang == "ja" || hasEastAsian(s) {
 		if utf8.RuneCountInString(s) <= summaryRunes {
 			return s
@@ -145,11 +145,48 @@ func Summarize(lang, s string) string {
 		}
 		return s
 	}
-	words := strings.Fields(s)
-	if len(words) <= summaryWords {
-		return s
+	// One space stands between words now: the cut is at the space that
+	// ends the last word kept.
+	at, words := 0, 0
+	for words < summaryWords {
+		i := strings.IndexByte(s[at:], ' ')
+		if i < 0 {
+			return s
+		}
+		at, words = at+i+1, words+1
 	}
-	return strings.TrimRight(strings.Join(words[:summaryWords], " "), ",;:") + "…"
+	return strings.TrimRight(s[:at-1], ",;:") + "…"
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " "), and s itself when
+// that is s (one ASCII space between words, none at the ends), as it
+// mostly is.
+func collapseSpace(s string) string {
+	prevSpace := true // at the start, a space would be leading
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return strings.Join(strings.Fields(s), " ")
+			}
+			i += size - 1
+			prevSpace = false
+			continue
+		}
+		if asciiSpace[c] {
+			if c != ' ' || prevSpace {
+				return strings.Join(strings.Fields(s), " ")
+			}
+			prevSpace = true
+			continue
+		}
+		prevSpace = false
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a trailing space
+	}
+	return s
 }
 
 func hasEastAsian(s string) bool {

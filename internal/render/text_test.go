@@ -109,3 +109,37 @@ func TestReadingCountsMatchUnicode(t *testing.T) {
 		}
 	}
 }
+
+// TestSummarizeMatchesFields: the one-pass summary is the summary of the
+// words strings.Fields finds, on random text of every kind of space.
+func TestSummarizeMatchesFields(t *testing.T) {
+	reference := func(lang, s string) string {
+		s = strings.Join(strings.Fields(s), " ")
+		if lang == "ja" || hasEastAsian(s) {
+			return Summarize(lang, s) // the character cut is unchanged
+		}
+		words := strings.Fields(s)
+		if len(words) <= summaryWords {
+			return s
+		}
+		return strings.TrimRight(strings.Join(words[:summaryWords], " "), ",;:") + "…"
+	}
+	pieces := []string{"word", "a,", "b;", "c:", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2003", "\u0085", "é", "x.", ",", "\xff"}
+	r := rand.New(rand.NewPCG(9, 10))
+	for n := range 20000 {
+		var b strings.Builder
+		for k := r.IntN(90); k >= 0; k-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if n%3 == 0 {
+			s = strings.Join(strings.Fields(s), " ") // already collapsed: the fast path
+		}
+		if got, want := Summarize("en", s), reference("en", s); got != want {
+			t.Fatalf("Summarize(%q)\n got  %q\n want %q", s, got, want)
+		}
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
