@@ -131,11 +131,13 @@ func (c *Checker) Check(s *site.Site) (*Fingerprints, error) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			var text []byte // the source without emphasis, reused: the scan keeps none of it
 			for k := w; k < len(todo); k += workers {
 				src := published[todo[k]]
+				text = withoutEmphasis(text[:0], src.Raw)
 				// Matches on the lines that record consent (where the name
 				// belongs) are dropped once, when the source is scanned.
-				found[todo[k]] = slices.DeleteFunc(c.scan.Find(withoutEmphasis(src.Raw)), func(m leakscan.Match) bool { return isRecordLine(src, m.Line) })
+				found[todo[k]] = slices.DeleteFunc(c.scan.Find(text), func(m leakscan.Match) bool { return isRecordLine(src, m.Line) })
 			}
 		}(w)
 	}
@@ -561,12 +563,9 @@ func (c *Checker) distinctiveSentences(src *content.Source) []string {
 // withoutEmphasis drops Markdown's emphasis and code markers, which split
 // words in the source but not on the page ("**Amina** Karimi" shows "Amina
 // Karimi"). Lines stay where they are, so findings keep their line numbers.
-func withoutEmphasis(raw []byte) []byte {
+// The text is appended to out (a buffer a caller reuses from text to text).
+func withoutEmphasis(out, raw []byte) []byte {
 	i := nextMarker(raw, 0)
-	if i == len(raw) {
-		return raw
-	}
-	out := make([]byte, 0, len(raw))
 	n := 0 // raw[:n] is done
 	for {
 		out = append(out, raw[n:i]...)

@@ -47,6 +47,7 @@ func searchText(p *site.Page, visible string) string {
 // TextChecker is a Writer that can also check text that is published only
 // in a derived form (the publish funnel runs its leak scan on it).
 type TextChecker interface {
+	// CheckText must not keep text: the caller reuses it.
 	CheckText(rel string, text []byte) error
 }
 
@@ -60,11 +61,13 @@ func checkDocs(w Writer, rel string, docs []search.Doc, at []int, fp *fingerprin
 	if !ok {
 		return nil
 	}
+	var text []byte // reused: the check keeps none of it
 	for i, d := range docs {
 		if fp.textChecked(at[i], d.Title, d.Text) {
 			continue
 		}
-		if err := tc.CheckText(rel, []byte(d.Title+"\n|\n"+d.Text)); err != nil {
+		text = append(append(append(text[:0], d.Title...), "\n|\n"...), d.Text...)
+		if err := tc.CheckText(rel, text); err != nil {
 			return fmt.Errorf("the search text of %s: %w", d.URL, err)
 		}
 		fp.storeTextChecked(at[i], d.Title, d.Text)
