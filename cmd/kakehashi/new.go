@@ -10,11 +10,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"kakehashi/internal/config"
+	"kakehashi/internal/content"
 )
 
 const newSynopsis = `new talent SLUG [-s DIR]
@@ -119,13 +119,10 @@ type newFile struct {
 	data string
 }
 
-// slugPattern is content's rule for slugs: safe as a file name and a URL segment.
-var slugPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_-]*$`)
-
 // storyFiles returns the files of a new talent or employer story, one per
 // language, refusing a slug that a story in the section already uses.
 func storyFiles(site fs.FS, kind, slug string, langs []string, date time.Time) ([]newFile, error) {
-	if !slugPattern.MatchString(slug) {
+	if !content.ValidSlug(slug) {
 		return nil, fmt.Errorf("slug %q may hold only letters, digits, - and _, and must start with a letter or digit (like amina-k)", slug)
 	}
 	section := kind + "s"

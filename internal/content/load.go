@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -152,7 +151,24 @@ func tooLarge(p string, size int64) error {
 	return fileerr.Errorf(p, 0, "file is %.1f MB; content files are limited to %d KB: split the story or remove pasted data", float64(size)/(1<<20), MaxFileSize>>10)
 }
 
-var langSuffix = regexp.MustCompile(`^(.+)\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$`)
+// langSuffix splits "name.en" (or "name.pt-BR") into the name and the
+// language, as `^(.+)\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$` would; ok is
+// false when stem has no such suffix.
+func langSuffix(stem string) (name, lang string, ok bool) {
+	i := strings.LastIndexByte(stem, '.')
+	if i <= 0 || strings.IndexByte(stem[:i], '\n') >= 0 {
+		return "", "", false
+	}
+	name, lang = stem[:i], stem[i+1:]
+	base, region, hasRegion := strings.Cut(lang, "-")
+	if len(base) < 2 || len(base) > 3 || strings.Trim(base, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return "", "", false
+	}
+	if hasRegion && (len(region) < 2 || len(region) > 8 || strings.Trim(region, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "") {
+		return "", "", false
+	}
+	return name, lang, true
+}
 
 // Parse parses one content file; p is its slash path from the site root.
 func Parse(p string, data []byte, cfg *config.Config) (*Source, error) {
@@ -189,7 +205,7 @@ func (s *Source) setPathParts(cfg *config.Config) error {
 	}
 	if s.Dir != "" {
 		for _, seg := range strings.Split(s.Dir, "/") {
-			if !folderPattern.MatchString(seg) {
+			if !validFolder(seg) {
 				return fileerr.Errorf(s.Path, 0, "folder name %q may hold only letters, digits, ., - and _ (it becomes part of the address): rename the folder", seg)
 			}
 		}
@@ -197,11 +213,11 @@ func (s *Source) setPathParts(cfg *config.Config) error {
 	s.Section, _, _ = strings.Cut(s.Dir, "/")
 	stem := strings.TrimSuffix(path.Base(rel), ".md")
 	s.Lang = cfg.DefaultLanguage()
-	if m := langSuffix.FindStringSubmatch(stem); m != nil {
-		if !cfg.HasLanguage(m[2]) {
-			return fileerr.Errorf(s.Path, 0, "language %q is not in site.yaml's languages %v: rename the file or add the language", m[2], cfg.Languages)
+	if name, lang, ok := langSuffix(stem); ok {
+		if !cfg.HasLanguage(lang) {
+			return fileerr.Errorf(s.Path, 0, "language %q is not in site.yaml's languages %v: rename the file or add the language", lang, cfg.Languages)
 		}
-		stem, s.Lang = m[1], m[2]
+		stem, s.Lang = name, lang
 	}
 	s.IsIndex = stem == "_index"
 	s.Slug = stem

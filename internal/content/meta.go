@@ -3,19 +3,43 @@ package content
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"kakehashi/internal/fileerr"
 	"kakehashi/internal/imagemeta"
 )
 
-// slugPattern keeps slugs to what is safe in a URL path segment and a file name
-// on every system: no separators, no dots that could climb, no NUL.
-var slugPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_-]*$`)
+// ValidSlug keeps slugs to what is safe in a URL path segment and a file
+// name on every system: a letter or digit, then letters, digits, '_' and
+// '-' (`^[\p{L}\p{N}][\p{L}\p{N}_-]*$`): no separators, no dots that could
+// climb, no NUL.
+func ValidSlug(s string) bool { return namePattern(s, "_-") }
+
+// validFolder is what a folder under content/ may be called: it becomes part
+// of every address under it (`^[\p{L}\p{N}][\p{L}\p{N}._-]*$`).
+func validFolder(s string) bool { return namePattern(s, "._-") }
+
+// namePattern reports whether s is a letter or digit followed by letters,
+// digits and the ASCII bytes of more; checked per file, so without regexp.
+func namePattern(s, more string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'):
+		case r < utf8.RuneSelf && i > 0 && strings.IndexByte(more, byte(r)) >= 0:
+		case r >= utf8.RuneSelf && r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsNumber(r)):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // readMeta fills Meta from Front. A field of the wrong type is an error with its
 // line: unlike consent, these fields decide nothing about publication, and a
@@ -63,11 +87,11 @@ func (s *Source) readMeta() error {
 	if slug != "" && !s.IsIndex {
 		s.Slug = slug
 	}
-	if !s.IsIndex && !slugPattern.MatchString(s.Slug) {
+	if !s.IsIndex && !ValidSlug(s.Slug) {
 		return fileerr.Errorf(s.Path, s.Line("slug"), "slug %q may hold only letters, digits, - and _: rename it, like amina-k", s.Slug)
 	}
 	for _, ref := range append([]string{m.Employer}, m.Talents...) {
-		if ref != "" && !slugPattern.MatchString(ref) {
+		if ref != "" && !ValidSlug(ref) {
 			key := "talents"
 			if ref == m.Employer {
 				key = "employer"
@@ -186,7 +210,3 @@ func (s *Source) resolve(ref string) (string, error) {
 	}
 	return p, nil
 }
-
-// folderPattern is what a folder under content/ may be called: it becomes part
-// of every address under it.
-var folderPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._-]*$`)
