@@ -208,10 +208,7 @@ var special = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<
 
 func replaceInto(w *bytes.Buffer, s string, norm bool) {
 	written := 0
-	for i := 0; i < len(s); i++ {
-		if !special[s[i]] {
-			continue
-		}
+	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i+1) {
 		if r := replacement(s[i], norm); r != "" {
 			w.WriteString(s[written:i])
 			w.WriteString(r)
@@ -221,9 +218,27 @@ func replaceInto(w *bytes.Buffer, s string, norm bool) {
 	w.WriteString(s[written:])
 }
 
+// nextSpecial is the index of the first byte of s at or after i that
+// special marks, or len(s); eight bytes are looked up per round.
+func nextSpecial(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		if special[w[0]] || special[w[1]] || special[w[2]] || special[w[3]] ||
+			special[w[4]] || special[w[5]] || special[w[6]] || special[w[7]] {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if special[s[i]] {
+			return i
+		}
+	}
+	return len(s)
+}
+
 func replaceString(s string, norm bool) string {
-	for i := 0; i < len(s); i++ {
-		if special[s[i]] && replacement(s[i], norm) != "" {
+	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i+1) {
+		if replacement(s[i], norm) != "" {
 			var b bytes.Buffer
 			b.Grow(len(s) + 16)
 			replaceInto(&b, s, norm)
