@@ -16,6 +16,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"kakehashi/internal/byteset"
 	"kakehashi/internal/content"
 	"kakehashi/internal/fileerr"
 	"kakehashi/internal/leakscan"
@@ -565,7 +566,7 @@ func (c *Checker) distinctiveSentences(src *content.Source) []string {
 // Karimi"). Lines stay where they are, so findings keep their line numbers.
 // The text is appended to out (a buffer a caller reuses from text to text).
 func withoutEmphasis(out, raw []byte) []byte {
-	i := nextMarker(raw, 0)
+	i := byteset.Next(raw, 0, emphasisMarkers)
 	n := 0 // raw[:n] is done
 	for {
 		out = append(out, raw[n:i]...)
@@ -573,26 +574,9 @@ func withoutEmphasis(out, raw []byte) []byte {
 			return out
 		}
 		n = i + 1
-		i = nextMarker(raw, n)
+		i = byteset.Next(raw, n, emphasisMarkers)
 	}
 }
 
-var emphasisMarker = [256]bool{'*': true, '_': true, '~': true, '`': true}
-
-// nextMarker is the index of the first emphasis or code marker in raw at
-// or after i, or len(raw); eight bytes are looked at per round.
-func nextMarker(raw []byte, i int) int {
-	for ; i+8 <= len(raw); i += 8 {
-		w := raw[i : i+8 : i+8]
-		if emphasisMarker[w[0]] || emphasisMarker[w[1]] || emphasisMarker[w[2]] || emphasisMarker[w[3]] ||
-			emphasisMarker[w[4]] || emphasisMarker[w[5]] || emphasisMarker[w[6]] || emphasisMarker[w[7]] {
-			break
-		}
-	}
-	for ; i < len(raw); i++ {
-		if emphasisMarker[raw[i]] {
-			return i
-		}
-	}
-	return len(raw)
-}
+// emphasisMarkers are Markdown's emphasis and code markers.
+var emphasisMarkers = byteset.Of("*_~`")

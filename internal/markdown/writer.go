@@ -3,6 +3,8 @@ package markdown
 import (
 	"strconv"
 
+	"kakehashi/internal/byteset"
+
 	"github.com/yuin/goldmark/util"
 )
 
@@ -13,35 +15,16 @@ import (
 // checks it against goldmark's on random and adversarial text.
 type textWriter struct{}
 
-// writeSpecial marks what Write must look at: a NUL, a reference, an escape.
-var writeSpecial = [256]bool{0: true, '&': true, '\\': true}
+// writeSpecial is what Write must look at: a NUL, a reference, an escape.
+var writeSpecial = byteset.Of("\x00&\\")
 
 // rawEscapes are util.EscapeHTMLByte's replacements.
 var rawEscapes = [256][]byte{0: []byte("\ufffd"), '"': []byte("&quot;"), '&': []byte("&amp;"), '<': []byte("&lt;"), '>': []byte("&gt;")}
 
-// rawSpecial marks the bytes rawEscapes replaces.
-var rawSpecial = [256]bool{0: true, '"': true, '&': true, '<': true, '>': true}
+// rawSpecial is what rawEscapes replaces.
+var rawSpecial = byteset.Of("\x00\"&<>")
 
 var replacementCharacter = []byte("\ufffd")
-
-// next is the index of the first byte of s at or after i that special
-// marks, or len(s). Eight bytes are looked up per round: text is mostly
-// long runs of nothing to do.
-func next(s []byte, i int, special *[256]bool) int {
-	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8 : i+8]
-		if special[w[0]] || special[w[1]] || special[w[2]] || special[w[3]] ||
-			special[w[4]] || special[w[5]] || special[w[6]] || special[w[7]] {
-			break
-		}
-	}
-	for ; i < len(s); i++ {
-		if special[s[i]] {
-			return i
-		}
-	}
-	return len(s)
-}
 
 // Write writes source resolving character references and backslash escapes.
 func (d textWriter) Write(writer util.BufWriter, source []byte) {
@@ -51,7 +34,7 @@ func (d textWriter) Write(writer util.BufWriter, source []byte) {
 	n := 0
 	for i := 0; i < limit; i++ {
 		if !escaped {
-			if i = next(source, i, &writeSpecial); i == limit {
+			if i = byteset.Next(source, i, writeSpecial); i == limit {
 				break
 			}
 		}
@@ -126,7 +109,7 @@ func (d textWriter) Write(writer util.BufWriter, source []byte) {
 // RawWrite writes source with '"', '&', '<' and '>' escaped and NUL replaced.
 func (textWriter) RawWrite(writer util.BufWriter, source []byte) {
 	n := 0
-	for i := next(source, 0, &rawSpecial); i < len(source); i = next(source, i+1, &rawSpecial) {
+	for i := byteset.Next(source, 0, rawSpecial); i < len(source); i = byteset.Next(source, i+1, rawSpecial) {
 		_, _ = writer.Write(source[n:i])
 		_, _ = writer.Write(rawEscapes[source[i]])
 		n = i + 1

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"kakehashi/internal/byteset"
 )
 
 // The escapers below are html/template's (html/template/html.go and url.go),
@@ -203,12 +205,12 @@ func replacement(c byte, norm bool) string {
 	return ""
 }
 
-// special marks the bytes replacement may replace.
-var special = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<': true, '>': true}
+// special is what replacement may replace.
+var special = byteset.Of("\x00\"&'+<>")
 
 func replaceInto(w *bytes.Buffer, s string, norm bool) {
 	written := 0
-	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i+1) {
+	for i := byteset.Next(s, 0, special); i < len(s); i = byteset.Next(s, i+1, special) {
 		if r := replacement(s[i], norm); r != "" {
 			w.WriteString(s[written:i])
 			w.WriteString(r)
@@ -218,26 +220,8 @@ func replaceInto(w *bytes.Buffer, s string, norm bool) {
 	w.WriteString(s[written:])
 }
 
-// nextSpecial is the index of the first byte of s at or after i that
-// special marks, or len(s); eight bytes are looked up per round.
-func nextSpecial(s string, i int) int {
-	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		if special[w[0]] || special[w[1]] || special[w[2]] || special[w[3]] ||
-			special[w[4]] || special[w[5]] || special[w[6]] || special[w[7]] {
-			break
-		}
-	}
-	for ; i < len(s); i++ {
-		if special[s[i]] {
-			return i
-		}
-	}
-	return len(s)
-}
-
 func replaceString(s string, norm bool) string {
-	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i+1) {
+	for i := byteset.Next(s, 0, special); i < len(s); i = byteset.Next(s, i+1, special) {
 		if replacement(s[i], norm) != "" {
 			var b bytes.Buffer
 			b.Grow(len(s) + 16)
