@@ -69,23 +69,14 @@ func (c *compiler) node(n parse.Node) (node, error) {
 		}
 		return &actionNode{pipe: p}, nil
 	case *parse.IfNode:
-		return c.branch(&n.BranchNode, false)
+		b, err := c.branch(&n.BranchNode)
+		return &branchNode{branch: b}, err
 	case *parse.WithNode:
-		return c.branch(&n.BranchNode, true)
+		b, err := c.branch(&n.BranchNode)
+		return &branchNode{branch: b, with: true}, err
 	case *parse.RangeNode:
-		p, err := c.pipeline(n.Pipe)
-		if err != nil {
-			return nil, err
-		}
-		list, err := c.list(n.List)
-		if err != nil {
-			return nil, err
-		}
-		elseList, err := c.list(n.ElseList)
-		if err != nil {
-			return nil, err
-		}
-		return &rangeNode{pipe: p, list: list, else_: elseList}, nil
+		b, err := c.branch(&n.BranchNode)
+		return &rangeNode{b}, err
 	case *parse.TemplateNode:
 		target := c.set.Lookup(n.Name)
 		if target == nil || target.Tree == nil || target.Tree.Root == nil {
@@ -108,20 +99,15 @@ func (c *compiler) node(n parse.Node) (node, error) {
 	return nil, unsupported("%s", n) // break, continue
 }
 
-func (c *compiler) branch(b *parse.BranchNode, with bool) (node, error) {
-	p, err := c.pipeline(b.Pipe)
-	if err != nil {
-		return nil, err
+func (c *compiler) branch(b *parse.BranchNode) (out branch, err error) {
+	if out.pipe, err = c.pipeline(b.Pipe); err != nil {
+		return out, err
 	}
-	list, err := c.list(b.List)
-	if err != nil {
-		return nil, err
+	if out.list, err = c.list(b.List); err != nil {
+		return out, err
 	}
-	elseList, err := c.list(b.ElseList)
-	if err != nil {
-		return nil, err
-	}
-	return &branchNode{pipe: p, with: with, list: list, else_: elseList}, nil
+	out.else_, err = c.list(b.ElseList)
+	return out, err
 }
 
 // pipeline compiles a pipeline; html/template's escapers, always at its

@@ -224,11 +224,16 @@ func (n *actionNode) run(s *state, dot reflect.Value) error {
 	return printValue(s.w, v)
 }
 
+// branch is what if, with and range have: a pipeline, a list and an else.
+type branch struct {
+	pipe        *pipeline
+	list, else_ []node
+}
+
 // branchNode is if and with.
 type branchNode struct {
-	pipe        *pipeline
-	with        bool
-	list, else_ []node
+	branch
+	with bool
 }
 
 func (n *branchNode) run(s *state, dot reflect.Value) error {
@@ -259,8 +264,7 @@ func (s *state) pop(mark int) {
 
 // rangeNode ranges over a slice or an array; anything else is left to text/template.
 type rangeNode struct {
-	pipe        *pipeline
-	list, else_ []node
+	branch
 }
 
 func (n *rangeNode) run(s *state, dot reflect.Value) error {
