@@ -1,7 +1,9 @@
 package render
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +49,21 @@ func countFields(text []byte) int {
 	n := 0
 	inField := false
 	for i := 0; i < len(text); {
+		if i+8 <= len(text) {
+			if x := binary.LittleEndian.Uint64(text[i:]); x&hi8 == 0 {
+				// Eight ASCII bytes: a field starts at each byte that is
+				// not a space and follows one.
+				space := asciiSpace8(x)
+				after := space << 8
+				if !inField {
+					after |= 0x80
+				}
+				n += bits.OnesCount64(^space & after & hi8)
+				inField = space>>63 == 0
+				i += 8
+				continue
+			}
+		}
 		c := text[i]
 		space := false
 		if c < utf8.RuneSelf {
@@ -63,6 +80,23 @@ func countFields(text []byte) int {
 		inField = !space
 	}
 	return n
+}
+
+const (
+	ones8 = 0x0101010101010101
+	hi8   = 0x8080808080808080
+)
+
+// asciiSpace8 sets the high bit of each byte of x (eight ASCII bytes) that
+// is ASCII white space: '\t' to '\r' or ' '. Each byte is computed on its
+// own: with the high bits clear, no sum or difference below carries or
+// borrows into the next byte.
+func asciiSpace8(x uint64) uint64 {
+	z := x ^ ' '*ones8 // zero where x is ' '
+	isSpace := ^(z&^hi8 + 0x7f*ones8 | z)
+	atLeastTab := (x | hi8) - '\t'*ones8
+	atMostCR := ('\r'|0x80)*ones8 - x
+	return (isSpace | atLeastTab&atMostCR) & hi8
 }
 
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

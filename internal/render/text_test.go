@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -140,6 +141,36 @@ func TestSummarizeMatchesFields(t *testing.T) {
 		}
 		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Fatalf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestCountFieldsEightAtATime: every byte in every place of an eight-byte
+// word, and random ASCII text with runs of every kind of white space, give
+// strings.Fields's count.
+func TestCountFieldsEightAtATime(t *testing.T) {
+	for c := 0; c < 128; c++ {
+		for at := 0; at < 8; at++ {
+			b := []byte("abcdefgh ijklmnop")
+			b[at] = byte(c)
+			var want uint64
+			if c == ' ' || c >= '\t' && c <= '\r' {
+				want = 0x80 << (8 * at)
+			}
+			if got := asciiSpace8(binary.LittleEndian.Uint64(b)); got != want {
+				t.Fatalf("asciiSpace8 with %q at %d = %#x, want %#x", rune(c), at, got, want)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(14, 15))
+	for range 5000 {
+		b := make([]byte, r.IntN(70))
+		for i := range b {
+			const alphabet = " \t\n\v\f\rax9.-"
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		if got, want := countFields(b), len(strings.Fields(string(b))); got != want {
+			t.Fatalf("countFields(%q) = %d, want %d", b, got, want)
 		}
 	}
 }
