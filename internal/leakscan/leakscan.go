@@ -283,7 +283,7 @@ type findCtx struct {
 	first  bool // stop soon after the first match
 	stopAt int  // main stream position after which no earlier match can come
 
-	clean *[2048]cleanSlot // tag insides in which no key was found (with tags only)
+	clean *cleanInsides // tag insides in which no key was found (with tags only)
 }
 
 func (s *Scanner) newCtx() *findCtx {
@@ -292,7 +292,7 @@ func (s *Scanner) newCtx() *findCtx {
 	ctx.main = newStream(s, ctx, s.cfg.mode, hist)
 	if s.cfg.mode&mTags != 0 {
 		ctx.main.sub = newStream(s, ctx, s.cfg.mode&^mTags, hist)
-		ctx.clean = new([2048]cleanSlot)
+		ctx.clean = new(cleanInsides)
 	}
 	return ctx
 }

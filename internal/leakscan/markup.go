@@ -431,24 +431,41 @@ func (st *stream) scanInside(text []byte, from, to int) {
 		return
 	}
 	h := maphash.Bytes(cleanSeed, inside)
-	slot := &st.ctx.clean[h%uint64(len(st.ctx.clean))]
-	if slot.hash == h && slot.text == string(inside) {
+	c := st.ctx.clean
+	set := &c.sets[h%uint64(len(c.sets))]
+	if set[0].hash == h && set[0].text == string(inside) {
+		return
+	}
+	if set[1].hash == h && set[1].text == string(inside) {
+		set[0], set[1] = set[1], set[0]
 		return
 	}
 	st.sub.run(inside, st.base+from)
 	if st.sub.reports == 0 {
 		// Kept the second time it is seen clean: most insides are
-		// seen once (they hold a page's own address).
-		if slot.hash == h {
-			slot.text = string(inside)
+		// seen once (they hold a page's own address), and only their
+		// hashes are kept, apart, so that they do not push out those
+		// that come again (a head's, a card's).
+		if d := &c.seen[h>>(64-cleanSeenBits)]; *d == h {
+			set[1] = set[0]
+			set[0] = cleanSlot{hash: h, text: string(inside)}
 		} else {
-			*slot = cleanSlot{hash: h}
+			*d = h
 		}
 	}
 }
 
-// cleanSlot remembers a tag inside in which no key was found (text; only
-// its hash the first time).
+// cleanInsides remembers tag insides in which no key was found: the hash
+// of those seen once, and, in sets of two (the more recent first), those
+// seen twice or more.
+type cleanInsides struct {
+	seen [1 << cleanSeenBits]uint64
+	sets [1024][2]cleanSlot
+}
+
+const cleanSeenBits = 12
+
+// cleanSlot is a tag inside in which no key was found, and its hash.
 type cleanSlot struct {
 	hash uint64
 	text string

@@ -2,6 +2,7 @@ package leakscan
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -115,4 +116,23 @@ func diffCtx(a, b *findCtx) string {
 		return "inside scanned differently"
 	}
 	return ""
+}
+
+// TestCleanInsidesCollision checks that a remembered inside is skipped
+// only when its bytes are the same, not just its hash.
+func TestCleanInsidesCollision(t *testing.T) {
+	sc := New([]Needle{{Text: "Amina Karimi"}}, WithHTML())
+	inside := ` alt="Amina Karimi"`
+	text := []byte(`<img` + inside + `>`)
+	h := maphash.String(cleanSeed, inside)
+	for way := range 2 {
+		ctx := sc.newCtx()
+		set := &ctx.clean.sets[h%uint64(len(ctx.clean.sets))]
+		set[way] = cleanSlot{hash: h, text: ` alt="Amina Karim"`}
+		ctx.clean.seen[h>>(64-cleanSeenBits)] = h
+		ctx.run(text, false)
+		if len(ctx.raw) != 1 || ctx.raw[0].off != 10 {
+			t.Errorf("way %d: found %v, want the name at 10", way, ctx.raw)
+		}
+	}
 }
