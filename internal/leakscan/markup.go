@@ -228,6 +228,9 @@ func hasRawPrefix(text []byte, k int, s string) bool {
 // Characters are compared once decoded (an escaped quote or '>' counts),
 // but only bytes that may start an escape are decoded: any other byte
 // stands for itself, or is part of a character that is none of these.
+//
+// The bytes between those that matter (names, most of a quoted value) are
+// skipped eight at a time.
 func (st *stream) findClose(text []byte, k int, quotes bool) (inner, end int, ok bool) {
 	limit := min(len(text), k+maxTag)
 	ck := &st.bt.closeKinds
@@ -238,8 +241,19 @@ func (st *stream) findClose(text []byte, k int, quotes bool) (inner, end int, ok
 		k2 := k + 1
 		switch ck[c] {
 		case ckOther:
+			// Most likely a name: skip to the next byte that may not be
+			// ckOther.
 			eq = false
 			k++
+			for k+8 <= limit {
+				m := tagStops8(binary.LittleEndian.Uint64(text[k:]))
+				if m == 0 {
+					k += 8
+					continue
+				}
+				k += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			continue
 		case ckSpace:
 			k++
@@ -298,21 +312,33 @@ func (st *stream) findClose(text []byte, k int, quotes bool) (inner, end int, ok
 	return 0, 0, false
 }
 
+// tagStops8 returns the high bit of the lowest byte of x that is below
+// '(' (white space, control characters, the quotes, '&', '%', and '!',
+// '#', '$'), '=', '>' or '\\', and maybe of some bytes above it; 0 if there
+// is none. Every byte that is not ckOther in some mode is among them.
+func tagStops8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	lt := (x - ones*'(') &^ x
+	e, g, b := x^(ones*'='), x^(ones*'>'), x^(ones*'\\')
+	return (lt | (e-ones)&^e | (g-ones)&^g | (b-ones)&^b) & highs
+}
+
 // skipTo returns the position of the first byte from k (before limit)
-// that is q or one of the stream's special bytes (or white space, with
-// fewer than four of them), or limit.
+// that is q or may start an escape (ckSpecial), or limit.
 func (st *stream) skipTo(text []byte, k, limit int, q byte) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	sp := &st.bt.special8
+	e8 := &st.bt.escape8
+	qq, e0, e1, e2 := ones*uint64(q), e8[0], e8[1], e8[2]
 	for k+8 <= limit {
 		x := binary.LittleEndian.Uint64(text[k:])
-		if m := zero(x^ones*uint64(q)) | zero(x^sp[0]) | zero(x^sp[1]) | zero(x^sp[2]) | zero(x^sp[3]); m != 0 {
+		a, b, c, d := x^qq, x^e0, x^e1, x^e2
+		if m := ((a-ones)&^a | (b-ones)&^b | (c-ones)&^c | (d-ones)&^d) & highs; m != 0 {
 			return k + bits.TrailingZeros64(m)>>3
 		}
 		k += 8
 	}
-	for k < limit && text[k] != q && st.kinds[text[k]] != kSpecial {
+	ck := &st.bt.closeKinds
+	for k < limit && text[k] != q && ck[text[k]] != ckSpecial {
 		k++
 	}
 	return k

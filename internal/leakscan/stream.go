@@ -78,6 +78,7 @@ type byteTables struct {
 	kinds      [256]uint8 // for fill
 	closeKinds [256]uint8 // for findClose
 	special8   [4]uint64  // the special bytes of the mode, each in all eight bytes (or spaces)
+	escape8    [3]uint64  // the bytes that are ckSpecial, each in all eight bytes (or the first again, or '"')
 }
 
 // modeTables holds the byteTables of every mode, built on first use.
@@ -110,6 +111,19 @@ var modeTables = sync.OnceValue(func() *[mTags << 1]byteTables {
 				t.closeKinds[i] = ckClose
 			case c == '"' || c == '\'':
 				t.closeKinds[i] = ckQuote
+			}
+		}
+		e := 0
+		for c := range utf8.RuneSelf {
+			if t.closeKinds[c] == ckSpecial {
+				t.escape8[e] = 0x0101010101010101 * uint64(c)
+				e++
+			}
+		}
+		for i := e; i < len(t.escape8); i++ {
+			t.escape8[i] = t.escape8[0]
+			if e == 0 {
+				t.escape8[i] = 0x0101010101010101 * '"'
 			}
 		}
 		k := 0
