@@ -304,13 +304,27 @@ func (st *stream) fill(text []byte, i, end int) int {
 				// A run of characters that need no work (kana, kanji,
 				// lower-case accented letters), copied as they are. The last
 				// one is only taken if what follows cannot combine with it.
-				r, size := decodeBMP(text, i)
+				r, size := decodeBMPFast(text, i)
 				if size == 0 || !tab.isSimple(r) {
 					break
 				}
 				j, room := i, limit-w
 				for {
 					k := j + size
+					if k+4 <= n {
+						// The common case, a simple three-byte character
+						// (kana, kanji), from one load; anything else
+						// goes the long way below.
+						if v := binary.LittleEndian.Uint32(text[k:]); v&0xc0c0f0 == 0x8080e0 {
+							if r2 := rune(v&0x0f)<<12 | rune(v>>2&0xfc0) | rune(v>>16&0x3f); r2 >= 0x800 && tab.isSimple(r2) {
+								j, size = k, 3
+								if j-i < room {
+									continue
+								}
+								break
+							}
+						}
+					}
 					if k >= n {
 						j = k
 						break

@@ -1,6 +1,7 @@
 package leakscan
 
 import (
+	"encoding/binary"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -74,4 +75,18 @@ func decodeBMP(text []byte, i int) (rune, int) {
 		}
 	}
 	return 0, 0
+}
+
+// decodeBMPFast is decodeBMP, with a three-byte sequence (kana, kanji)
+// checked and decoded from one load when four bytes are left.
+func decodeBMPFast(text []byte, i int) (rune, int) {
+	if i+4 <= len(text) {
+		if v := binary.LittleEndian.Uint32(text[i:]); v&0xc0c0f0 == 0x8080e0 {
+			if r := rune(v&0x0f)<<12 | rune(v>>2&0xfc0) | rune(v>>16&0x3f); r >= 0x800 {
+				return r, 3
+			}
+			return 0, 0
+		}
+	}
+	return decodeBMP(text, i)
 }
