@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 )
@@ -422,7 +423,7 @@ func (ms *memoScan) hashCut(text []byte, c int) bool {
 // tagBefore reads the name of the tag that ends with the '>' at
 // text[c-1] and starts at from or later.
 func tagBefore(text []byte, from, c int) (name []byte, ok bool) {
-	lt := bytes.LastIndexByte(text[from:c-1], '<')
+	lt := lastLT(text[from : c-1])
 	if lt < 0 {
 		return nil, false
 	}
@@ -438,6 +439,26 @@ func tagBefore(text []byte, from, c int) (name []byte, ok bool) {
 		return nil, false
 	}
 	return text[start:k], true
+}
+
+// lastLT is bytes.LastIndexByte(s, '<'), eight bytes at a time (the
+// standard library's is a loop over bytes on amd64).
+func lastLT(s []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := len(s)
+	for ; i >= 8; i -= 8 {
+		x := binary.LittleEndian.Uint64(s[i-8:]) ^ ones*'<'
+		// The high bit of each byte that is 0, exactly (no carries).
+		if z := ^((x&^highs + ^uint64(highs)) | x) & highs; z != 0 {
+			return i - 8 + (63-bits.LeadingZeros64(z))>>3
+		}
+	}
+	for i--; i >= 0; i-- {
+		if s[i] == '<' {
+			return i
+		}
+	}
+	return -1
 }
 
 // siblingAt reports whether c is between two siblings: "</name>" ends
