@@ -156,4 +156,3 @@ func (st *stream) skipToRef(text []byte, k, limit int, q byte) int {
 	}
 	return k
 }
-
