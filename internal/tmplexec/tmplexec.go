@@ -60,13 +60,22 @@ type tree struct {
 	body []node
 }
 
-// Compile prepares the escaped set of t, entry first, for Execute. t must
-// have been executed once (html/template escapes a set on its first
-// Execute), successfully or not at run time, and must not change after.
-// funcs names the functions the set was given with Funcs: a Program cannot
-// call them, so a set that uses one is refused.
+// Compile prepares the set of t, entry first, for Execute; t must not
+// change after. html/template escapes a set on its first Execute: Compile
+// runs t once to have it done (into a writer that stops the run at its
+// first output) if it was not. funcs names the functions the set was given
+// with Funcs: a Program cannot call them, so a set that uses one is refused.
 func Compile(t *template.Template, funcs template.FuncMap) (*Program, error) {
-	if t == nil || t.Tree == nil || t.Tree.Root == nil {
+	if t == nil {
+		return nil, unsupported("no template")
+	}
+	if err := t.Execute(refuse{}, nil); err != nil {
+		var escapeErr *template.Error
+		if errors.As(err, &escapeErr) {
+			return nil, unsupported("html/template cannot escape the set: %v", err)
+		}
+	}
+	if t.Tree == nil || t.Tree.Root == nil {
 		return nil, unsupported("no parse tree")
 	}
 	if !escaped(t.Tree.Root) {
@@ -81,6 +90,11 @@ func Compile(t *template.Template, funcs template.FuncMap) (*Program, error) {
 	}
 	return &Program{entry: entry}, nil
 }
+
+// refuse is a writer that takes nothing.
+type refuse struct{}
+
+func (refuse) Write([]byte) (int, error) { return 0, errors.New("tmplexec: escaping only") }
 
 // escaped reports whether the actions under root end in html/template's
 // escapers (as they do once the set is escaped), looking at the first
