@@ -17,4 +17,3 @@ func BenchmarkNext(b *testing.B) {
 		}
 	}
 }
-
