@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -166,24 +167,30 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *quiet {
 		return 0
 	}
+	// A large site's report is thousands of lines: written in blocks, not
+	// a system call a line.
+	report := bufio.NewWriterSize(stderr, 64<<10)
 	for _, sk := range res.Site.Skipped {
-		fmt.Fprintln(stderr, paint.yellow(sk.String()))
+		fmt.Fprintln(report, paint.yellow(sk.String()))
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, paint.yellow("warning: ")+w)
+		fmt.Fprintln(report, paint.yellow("warning: ")+w)
 	}
+	report.Flush()
+	out := bufio.NewWriterSize(stdout, 64<<10)
 	if *verbose {
 		// The whole decision list: what was published, beside the skips above.
 		for _, p := range res.Site.Pages {
 			if p.Source != nil && p.IsItem() {
-				fmt.Fprintf(stdout, "%s: published%s\n", p.Source.Path, decisionNotes(p.Consent.RealName, p.Photo != nil, p.Consent.Draft))
+				fmt.Fprintf(out, "%s: published%s\n", p.Source.Path, decisionNotes(p.Consent.RealName, p.Photo != nil, p.Consent.Draft))
 			}
 		}
 		for _, st := range res.Stages {
-			fmt.Fprintf(stdout, "stage %-7s %v\n", st.Name, st.Took.Round(time.Microsecond))
+			fmt.Fprintf(out, "stage %-7s %v\n", st.Name, st.Took.Round(time.Microsecond))
 		}
 	}
-	fmt.Fprintln(stdout, newPainter(stdout).green(summary(res)))
+	fmt.Fprintln(out, newPainter(stdout).green(summary(res)))
+	out.Flush()
 	return 0
 }
 
