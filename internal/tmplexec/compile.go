@@ -21,7 +21,7 @@ func (c *compiler) tree(name string, t *parse.Tree) (*tree, error) {
 	if done := c.trees[name]; done != nil {
 		return done, nil
 	}
-	out := &tree{name: name}
+	out := &tree{}
 	c.trees[name] = out
 	body, err := c.list(t.Root)
 	if err != nil {

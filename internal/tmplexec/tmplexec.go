@@ -28,9 +28,7 @@ import (
 	"fmt"
 	"html/template"
 	"reflect"
-	"strings"
 	"sync"
-	"text/template/parse"
 )
 
 // ErrUnsupported says that a Program cannot run a set, or one execution of
@@ -54,9 +52,9 @@ type Program struct {
 	entry *tree
 }
 
-// tree is one template of the set.
+// tree is one template of the set (a pointer, so that a template can call
+// itself while it is compiled).
 type tree struct {
-	name string
 	body []node
 }
 
@@ -78,11 +76,6 @@ func Compile(t *template.Template, funcs template.FuncMap) (*Program, error) {
 	if t.Tree == nil || t.Tree.Root == nil {
 		return nil, unsupported("no parse tree")
 	}
-	if !escaped(t.Tree.Root) {
-		// A set html/template refused to escape still has its plain
-		// actions; html/template reports why on Execute.
-		return nil, unsupported("set is not escaped")
-	}
 	c := &compiler{set: t, funcs: funcs, trees: map[string]*tree{}}
 	entry, err := c.tree(t.Name(), t.Tree)
 	if err != nil {
@@ -95,51 +88,6 @@ func Compile(t *template.Template, funcs template.FuncMap) (*Program, error) {
 type refuse struct{}
 
 func (refuse) Write([]byte) (int, error) { return 0, errors.New("tmplexec: escaping only") }
-
-// escaped reports whether the actions under root end in html/template's
-// escapers (as they do once the set is escaped), looking at the first
-// action that prints.
-func escaped(root *parse.ListNode) bool {
-	found, ok := firstPrint(root)
-	return !found || ok
-}
-
-func firstPrint(l *parse.ListNode) (found, escaped bool) {
-	if l == nil {
-		return false, false
-	}
-	for _, n := range l.Nodes {
-		switch n := n.(type) {
-		case *parse.ActionNode:
-			if len(n.Pipe.Decl) > 0 {
-				continue
-			}
-			last := n.Pipe.Cmds[len(n.Pipe.Cmds)-1]
-			id, ok := last.Args[0].(*parse.IdentifierNode)
-			return true, ok && strings.HasPrefix(id.Ident, "_html_template_")
-		case *parse.IfNode:
-			if f, e := firstBranch(&n.BranchNode); f {
-				return f, e
-			}
-		case *parse.RangeNode:
-			if f, e := firstBranch(&n.BranchNode); f {
-				return f, e
-			}
-		case *parse.WithNode:
-			if f, e := firstBranch(&n.BranchNode); f {
-				return f, e
-			}
-		}
-	}
-	return false, false
-}
-
-func firstBranch(b *parse.BranchNode) (found, escaped bool) {
-	if f, e := firstPrint(b.List); f {
-		return f, e
-	}
-	return firstPrint(b.ElseList)
-}
 
 // Execute runs the program on data, appending the page to w. On any error
 // (always ErrUnsupported) w may hold part of the page: the caller discards
