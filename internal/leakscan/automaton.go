@@ -104,6 +104,9 @@ func buildAutomatonBudget(keys [][]byte, budget int) automaton {
 	var prev []byte
 	for _, ki := range order {
 		k := keys[ki]
+		if len(k) == 0 {
+			continue // not in the automaton (a long key)
+		}
 		l := 0
 		for l < len(k) && l < len(prev) && k[l] == prev[l] {
 			l++

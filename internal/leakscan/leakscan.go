@@ -27,6 +27,7 @@ type config struct {
 	minRunes int
 	mode     mode
 	memo     *Memo
+	longFrom int // keys this long are long keys (see longkeys.go)
 }
 
 // Option configures a Scanner.
@@ -66,7 +67,9 @@ type compiled struct {
 	ignored  []Needle
 	keys     []keyInfo
 	pats     []pattern
-	ac       automaton
+	ac       automaton // the keys shorter than longFrom
+	long     longKeys  // the others
+	inKey    [256]bool // bytes that occur in some key
 	maxKey   int
 	fp       [2]uint64 // fingerprint of what is matched (needle texts, minRunes), for memo entries
 }
@@ -105,7 +108,7 @@ func New(needles []Needle, opts ...Option) *Scanner {
 // Compile compiles the needles for Scanners of any mode. Of the options
 // only WithMinRunes matters here; the others are the Scanner's.
 func Compile(needles []Needle, opts ...Option) *Set {
-	cfg := config{minRunes: 4}
+	cfg := config{minRunes: 4, longFrom: minLong}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -138,7 +141,10 @@ func Compile(needles []Needle, opts ...Option) *Set {
 			checkEnd:   isSpacedWord(last),
 		})
 	}
-	s.ac = buildAutomaton(keys)
+	isLong := func(key []byte) bool { return len(key) >= max(cfg.longFrom, minLong) }
+	s.ac = buildAutomaton(shortKeys(keys, isLong))
+	s.long = buildLongKeys(keys, isLong)
+	s.inKey = keyBytes(keys)
 	s.fp = fingerprint(s.needles, s.minRunes)
 	return s
 }
@@ -392,6 +398,7 @@ func (st *stream) scan(done bool) {
 		p++
 	}
 	st.state = s
+	st.scanLong()
 	st.m = st.w
 	if done && len(st.waiting) > 0 {
 		st.settle(-1)

@@ -344,7 +344,7 @@ func newMemoScan(sc *Scanner) *memoScan {
 		ms.cut, ms.min = '>', minChunkTags
 	} else {
 		for _, c := range []byte(cutBytes) {
-			if sc.ac.class[c] == 0 && ms.kinds[c] == kPlain && !(m&mEntities != 0 && (c == '#' || c == ';')) {
+			if !sc.inKey[c] && ms.kinds[c] == kPlain && !(m&mEntities != 0 && (c == '#' || c == ';')) {
 				ms.cut = c
 				break
 			}

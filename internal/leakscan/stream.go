@@ -186,9 +186,10 @@ type stream struct {
 	decomp   [64]decompSlot
 
 	// Matching state.
-	reports int // automaton outputs since reset
+	reports int // keys found since reset (automaton outputs and long keys)
 	state   uint32
-	waiting []raw // matches waiting for the next rune to check the word boundary
+	pending []pending // long keys seen whose end is not written yet
+	waiting []raw     // matches waiting for the next rune to check the word boundary
 
 	// For a memo (see memo.go).
 	brk   int // where the last break tag ended (-1: none yet)
@@ -217,6 +218,7 @@ func (st *stream) reset(base int) {
 	st.pend = 0
 	st.segN, st.segRunes = 0, 0
 	st.state = 0
+	st.pending = st.pending[:0]
 	st.reports = 0
 	st.waiting = st.waiting[:0]
 	st.brk = -1

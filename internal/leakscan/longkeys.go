@@ -1,0 +1,234 @@
+package leakscan
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
+
+// Long keys (the sentences of stories that are not published, long titles)
+// are not in the automaton. They are found by hashing the window of
+// gramLen bytes that ends at every stride-th byte of the stream, looking the
+// hash up in a bit set of the keys' windows, and comparing a key whose
+// window it is with the bytes around it.
+//
+// Why: a site's sentences are made of its own vocabulary, so the text keeps
+// walking into them; in the automaton every such step leaves the dense rows
+// for a sparse state and its failure chain, and a few thousand sentences
+// made the scan twice as slow as the names and slugs alone. Here the cost is
+// four loads, a hash and a bit test every stride bytes, whatever the keys.
+//
+// Every occurrence of a long key is found exactly once: a key has its
+// windows at stride consecutive offsets indexed (from at, chosen per key),
+// and of the windows at those offsets in an occurrence exactly one ends at a
+// checked stream position. Which keys are found is what the automaton would
+// find, every key whose bytes end at a window position: a key is confirmed
+// on the window's bytes alone, so a skip of the memo, a slide or a tag
+// changes nothing here that it does not change there (see memo.go).
+
+// withLongFrom has keys of at least n bytes (and at least minLong) found as
+// long keys, the others by the automaton: the tests compare the two ways.
+func withLongFrom(n int) Option { return func(c *config) { c.longFrom = n } }
+
+// gramLen is the length of the windows hashed.
+const gramLen = 32
+
+// stride is the distance between checked positions (a power of two).
+const stride = 8
+
+// minLong is the length from which a key is a long key (unless
+// withLongFrom says more): its windows must start at stride consecutive
+// offsets.
+const minLong = gramLen + stride - 1
+
+// longKeys finds the long keys.
+type longKeys struct {
+	filter []uint64 // bit h>>shift: some indexed window hashes to h
+	shift  uint
+	refs   map[uint64][]longRef // by the hash of their window
+	bytes  [][]byte             // the keys, by key index (nil for the automaton's)
+}
+
+// longRef is a key one of whose indexed windows hashes to a value: the
+// window starts at byte at of the key.
+type longRef struct {
+	key int32
+	at  int32
+}
+
+// pending is a long key whose window was seen but whose last byte is not
+// written yet.
+type pending struct {
+	end int // stream position of the key's last byte
+	ref longRef
+}
+
+// windowHash hashes the gramLen bytes of w.
+func windowHash(w []byte) uint64 {
+	_ = w[gramLen-1]
+	h := binary.LittleEndian.Uint64(w)*0x9e3779b97f4a7c15 ^
+		binary.LittleEndian.Uint64(w[8:])*0xc2b2ae3d27d4eb4f ^
+		binary.LittleEndian.Uint64(w[16:])*0x165667b19e3779f9 ^
+		binary.LittleEndian.Uint64(w[24:])*0xd6e8feb86659fd93
+	return h ^ h>>32
+}
+
+// buildLongKeys indexes the long keys among keys (by key index).
+//
+// Each key is found through the stride windows from the offset whose
+// windows the fewest windows of all the long keys share. Windows common
+// among the needles are common in the site's text too (the same phrases,
+// the same endings), and each time such a window comes by, its keys are
+// compared.
+func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
+	lk := longKeys{bytes: make([][]byte, len(keys))}
+	n := 0
+	for i, k := range keys {
+		if isLong(k) {
+			lk.bytes[i] = k
+			n++
+		}
+	}
+	if n == 0 {
+		return lk
+	}
+	lk.refs = make(map[uint64][]longRef, n*stride)
+	// About 64 bits a window: a checked position hits the filter by
+	// chance about once in 64.
+	size := max(4096, 1<<bits.Len(uint(n)*stride*64))
+	lk.filter = make([]uint64, size/64)
+	lk.shift = uint(64 - bits.TrailingZeros(uint(size)))
+
+	// How many windows of all long keys hash to each bucket.
+	counts := make([]uint16, size)
+	var hashes []uint64
+	for _, k := range lk.bytes {
+		for at := 0; at+gramLen <= len(k); at++ {
+			if b := &counts[windowHash(k[at:])>>lk.shift]; *b < ^uint16(0) {
+				*b++
+			}
+		}
+	}
+	for i, k := range lk.bytes {
+		if k == nil {
+			continue
+		}
+		hashes = hashes[:0]
+		for at := 0; at+gramLen <= len(k); at++ {
+			hashes = append(hashes, windowHash(k[at:]))
+		}
+		// The stride consecutive windows with the smallest sum of counts;
+		// ties go to the later ones, after which fewer of the key's bytes
+		// are still to come.
+		sum := 0
+		for _, h := range hashes[:stride] {
+			sum += int(counts[h>>lk.shift])
+		}
+		best, bestSum := 0, sum
+		for at := 1; at+stride <= len(hashes); at++ {
+			sum += int(counts[hashes[at+stride-1]>>lk.shift]) - int(counts[hashes[at-1]>>lk.shift])
+			if sum <= bestSum {
+				best, bestSum = at, sum
+			}
+		}
+		for at := best; at < best+stride; at++ {
+			h := hashes[at]
+			lk.filter[h>>lk.shift/64] |= 1 << (h >> lk.shift % 64)
+			lk.refs[h] = append(lk.refs[h], longRef{key: int32(i), at: int32(at)})
+		}
+	}
+	return lk
+}
+
+// scanLong checks the new bytes of the window, buf[st.m:st.w], for long
+// keys: those that end in the window are reported now, the others when
+// their last byte is written.
+func (st *stream) scanLong() {
+	lk := &st.sc.long
+	if len(lk.refs) == 0 {
+		return
+	}
+	if len(st.pending) > 0 {
+		st.confirmPending()
+	}
+	// The windows that end at stream positions ≡ stride-1 (mod stride), in
+	// [m, w), after the first gramLen bytes. (Any one remainder would do,
+	// but the same for the whole text.)
+	q := st.m + stride - 1 - (st.pos0+st.m)%stride
+	for q < gramLen-1 {
+		q += stride
+	}
+	filter, shift := lk.filter, lk.shift
+	buf := st.buf[:st.w]
+	for ; q < len(buf); q += stride {
+		h := windowHash(buf[q+1-gramLen:])
+		if b := h >> shift; filter[b/64]&(1<<(b%64)) != 0 {
+			st.windowHit(q, h)
+		}
+	}
+}
+
+// windowHit checks the keys whose window hashes to h, the window ending at
+// window index q.
+func (st *stream) windowHit(q int, h uint64) {
+	lk := &st.sc.long
+	for _, r := range lk.refs[h] {
+		key := lk.bytes[r.key]
+		start := q - (gramLen - 1) - int(r.at)
+		if start < 0 {
+			continue // the key would start before the text
+		}
+		end := start + len(key) - 1
+		if end >= st.w {
+			st.pending = append(st.pending, pending{end: st.pos0 + end, ref: r})
+			continue
+		}
+		st.confirm(start, end, r.key)
+	}
+}
+
+// confirmPending checks the pending keys whose last byte is now written.
+func (st *stream) confirmPending() {
+	lk := &st.sc.long
+	keep := st.pending[:0]
+	for _, pd := range st.pending {
+		end := pd.end - st.pos0
+		if end >= st.w {
+			keep = append(keep, pd)
+			continue
+		}
+		st.confirm(end-len(lk.bytes[pd.ref.key])+1, end, pd.ref.key)
+	}
+	st.pending = keep
+}
+
+// confirm reports the long key if the window holds it at [start, end].
+func (st *stream) confirm(start, end int, key int32) {
+	if !bytes.Equal(st.buf[start:end+1], st.sc.long.bytes[key]) {
+		return
+	}
+	st.reports++
+	st.candidate(end, key)
+}
+
+// keyBytes reports which bytes occur in some key.
+func keyBytes(keys [][]byte) (used [256]bool) {
+	for _, k := range keys {
+		for _, c := range k {
+			used[c] = true
+		}
+	}
+	return used
+}
+
+// shortKeys returns keys with the long ones replaced by nil (keeping
+// every key's index).
+func shortKeys(keys [][]byte, isLong func([]byte) bool) [][]byte {
+	short := make([][]byte, len(keys))
+	for i, k := range keys {
+		if !isLong(k) {
+			short[i] = k
+		}
+	}
+	return short
+}
