@@ -13,11 +13,8 @@ import (
 // output folder LEAKSCAN_BENCH_OUT (HTML and XML with a memo, like the
 // publish funnel; the rest plain) and the Markdown of LEAKSCAN_BENCH_SRC
 // (with character references, like the guard), for the needles in the
-// JSON file LEAKSCAN_BENCH_NEEDLES (a []Needle). A build writes them with
-//
-//	KAKEHASHI_DUMP_NEEDLES=FILE kakehashi build ...
-//
-// so that a change to the automaton or the normaliser can be measured on a
+// JSON file LEAKSCAN_BENCH_NEEDLES (a []Needle; the build package's
+// TestWriteNeedles writes a site's), so that a change to the automaton or the normaliser can be measured on a
 // real site rather than on sitePages' imitation.
 func BenchmarkBuildScan(b *testing.B) {
 	file, out, src := os.Getenv("LEAKSCAN_BENCH_NEEDLES"), os.Getenv("LEAKSCAN_BENCH_OUT"), os.Getenv("LEAKSCAN_BENCH_SRC")
