@@ -14,8 +14,9 @@ import (
 // publish funnel; the rest plain) and the Markdown of LEAKSCAN_BENCH_SRC
 // (with character references, like the guard), for the needles in the
 // JSON file LEAKSCAN_BENCH_NEEDLES (a []Needle; the build package's
-// TestWriteNeedles writes a site's), so that a change to the automaton or the normaliser can be measured on a
-// real site rather than on sitePages' imitation.
+// TestWriteNeedles writes a site's), so that a change to the automaton or
+// the normaliser can be measured on a real site rather than on sitePages'
+// imitation.
 func BenchmarkBuildScan(b *testing.B) {
 	file, out, src := os.Getenv("LEAKSCAN_BENCH_NEEDLES"), os.Getenv("LEAKSCAN_BENCH_OUT"), os.Getenv("LEAKSCAN_BENCH_SRC")
 	if file == "" || out == "" {
