@@ -2,8 +2,10 @@ package leakscan
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // Long keys (the sentences of stories that are not published, long titles)
@@ -45,8 +47,16 @@ const minLong = gramLen + stride - 1
 type longKeys struct {
 	filter []uint64 // bit h>>shift: some indexed window hashes to h
 	shift  uint
-	refs   map[uint64][]longRef // by the hash of their window
-	bytes  [][]byte             // the keys, by key index (nil for the automaton's)
+	slots  []longSlot // the hashes of the indexed windows, open addressing
+	refs   []longRef  // the windows, grouped by hash (see longSlot)
+	bytes  [][]byte   // the keys, by key index (nil for the automaton's)
+}
+
+// longSlot holds the windows that hash to hash: refs[first:first+n].
+// n == 0 marks an empty slot.
+type longSlot struct {
+	hash     uint64
+	first, n uint32
 }
 
 // longRef is a key one of whose indexed windows hashes to a value: the
@@ -92,23 +102,30 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 	if n == 0 {
 		return lk
 	}
-	lk.refs = make(map[uint64][]longRef, n*stride)
 	// About 64 bits a window: a checked position hits the filter by
 	// chance about once in 64.
 	size := max(4096, 1<<bits.Len(uint(n)*stride*64))
 	lk.filter = make([]uint64, size/64)
 	lk.shift = uint(64 - bits.TrailingZeros(uint(size)))
 
-	// How many windows of all long keys hash to each bucket.
-	counts := make([]uint16, size)
+	// How many windows of all long keys hash to each bucket (of a table
+	// small enough for the cache: an estimate is enough).
+	const countBits = 16
+	counts := make([]uint16, 1<<countBits)
+	count := func(h uint64) int { return int(counts[h>>(64-countBits)]) }
 	var hashes []uint64
 	for _, k := range lk.bytes {
 		for at := 0; at+gramLen <= len(k); at++ {
-			if b := &counts[windowHash(k[at:])>>lk.shift]; *b < ^uint16(0) {
+			if b := &counts[windowHash(k[at:])>>(64-countBits)]; *b < ^uint16(0) {
 				*b++
 			}
 		}
 	}
+	type window struct {
+		hash uint64
+		ref  longRef
+	}
+	windows := make([]window, 0, n*stride)
 	for i, k := range lk.bytes {
 		if k == nil {
 			continue
@@ -122,11 +139,11 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 		// are still to come.
 		sum := 0
 		for _, h := range hashes[:stride] {
-			sum += int(counts[h>>lk.shift])
+			sum += count(h)
 		}
 		best, bestSum := 0, sum
 		for at := 1; at+stride <= len(hashes); at++ {
-			sum += int(counts[hashes[at+stride-1]>>lk.shift]) - int(counts[hashes[at-1]>>lk.shift])
+			sum += count(hashes[at+stride-1]) - count(hashes[at-1])
 			if sum <= bestSum {
 				best, bestSum = at, sum
 			}
@@ -134,10 +151,45 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 		for at := best; at < best+stride; at++ {
 			h := hashes[at]
 			lk.filter[h>>lk.shift/64] |= 1 << (h >> lk.shift % 64)
-			lk.refs[h] = append(lk.refs[h], longRef{key: int32(i), at: int32(at)})
+			windows = append(windows, window{h, longRef{key: int32(i), at: int32(at)}})
 		}
 	}
+
+	// The windows grouped by hash (in key order within a group, so that
+	// keys are confirmed in the same order every time), and a slot for
+	// each hash, at least half the slots empty.
+	slices.SortStableFunc(windows, func(a, b window) int { return cmp.Compare(a.hash, b.hash) })
+	lk.refs = make([]longRef, len(windows))
+	lk.slots = make([]longSlot, 2<<bits.Len(uint(len(windows))))
+	mask := len(lk.slots) - 1
+	for i := 0; i < len(windows); {
+		j := i
+		for j < len(windows) && windows[j].hash == windows[i].hash {
+			lk.refs[j] = windows[j].ref
+			j++
+		}
+		k := int(windows[i].hash) & mask
+		for lk.slots[k].n != 0 {
+			k = (k + 1) & mask
+		}
+		lk.slots[k] = longSlot{hash: windows[i].hash, first: uint32(i), n: uint32(j - i)}
+		i = j
+	}
 	return lk
+}
+
+// lookup returns the indexed windows that hash to h.
+func (lk *longKeys) lookup(h uint64) []longRef {
+	mask := len(lk.slots) - 1
+	for k := int(h) & mask; ; k = (k + 1) & mask {
+		s := &lk.slots[k]
+		if s.n == 0 {
+			return nil
+		}
+		if s.hash == h {
+			return lk.refs[s.first : s.first+s.n]
+		}
+	}
 }
 
 // scanLong checks the new bytes of the window, buf[st.m:st.w], for long
@@ -145,7 +197,7 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 // their last byte is written.
 func (st *stream) scanLong() {
 	lk := &st.sc.long
-	if len(lk.refs) == 0 {
+	if len(lk.slots) == 0 {
 		return
 	}
 	if len(st.pending) > 0 {
@@ -172,7 +224,7 @@ func (st *stream) scanLong() {
 // window index q.
 func (st *stream) windowHit(q int, h uint64) {
 	lk := &st.sc.long
-	for _, r := range lk.refs[h] {
+	for _, r := range lk.lookup(h) {
 		key := lk.bytes[r.key]
 		start := q - (gramLen - 1) - int(r.at)
 		if start < 0 {

@@ -93,8 +93,8 @@ func TestLongKeysAsAutomaton(t *testing.T) {
 		Needle{Text: "abababababababababababababababababababababab", Kind: "sentence"},
 	)
 	byWindow, byAutomaton := Compile(ns), Compile(ns, withLongFrom(math.MaxInt))
-	if len(byWindow.long.refs) == 0 || len(byAutomaton.long.refs) != 0 {
-		t.Fatalf("long keys: %d and %d refs", len(byWindow.long.refs), len(byAutomaton.long.refs))
+	if len(byWindow.long.slots) == 0 || len(byAutomaton.long.slots) != 0 {
+		t.Fatalf("long keys: %d and %d slots", len(byWindow.long.slots), len(byAutomaton.long.slots))
 	}
 	texts := longTexts(ns, 1)
 	texts = append(texts, []byte(strings.Repeat("ab", 3000)), []byte("ab"+strings.Repeat("ab", 40)))
@@ -141,7 +141,7 @@ func TestLongKeysOnEveryAlignment(t *testing.T) {
 		{Text: "東京での最初の一年は大変でしたが、チームはいつも助けてくれました。", Kind: "sentence"},
 	} {
 		s := New([]Needle{nd, {Text: "Amina Karimi", Kind: "real name"}})
-		if len(s.long.refs) == 0 {
+		if len(s.long.slots) == 0 {
 			t.Fatalf("%q is not a long key", nd.Text)
 		}
 		r := rand.New(rand.NewPCG(3, 4))
