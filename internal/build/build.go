@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"kakehashi/internal/guard"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"kakehashi/internal/diskfs"
+	"kakehashi/internal/guard"
 	"kakehashi/internal/publish"
 	"kakehashi/internal/render"
 	"kakehashi/internal/site"
@@ -87,7 +88,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
-	var fsys fs.FS = os.DirFS(opts.Source)
+	var fsys fs.FS = diskfs.Dir(opts.Source)
 	var into publish.Target = target
 	if opts.Progress != nil {
 		fsys = countingFS{fsys, opts.Progress}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"kakehashi/internal/diskfs"
 	"kakehashi/internal/publish"
 )
 
@@ -28,6 +29,15 @@ func (c countingFS) Open(name string) (fs.File, error) {
 		c.p.Loaded.Add(1)
 	}
 	return f, err
+}
+
+// ReadRegular counts the Markdown files read whole (see diskfs).
+func (c countingFS) ReadRegular(name string, limit int64) ([]byte, fs.FileMode, int64, error) {
+	data, mode, size, err := diskfs.ReadRegular(c.FS, name, limit)
+	if err == nil && strings.HasSuffix(name, ".md") {
+		c.p.Loaded.Add(1)
+	}
+	return data, mode, size, err
 }
 
 // ReadDir keeps directory listing fast (fs.ReadDir would otherwise open the folder as a file).

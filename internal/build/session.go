@@ -1,11 +1,11 @@
 package build
 
 import (
-	"os"
-
-	"kakehashi/internal/publish"
 	"sync"
 	"time"
+
+	"kakehashi/internal/diskfs"
+	"kakehashi/internal/publish"
 )
 
 // Session rebuilds one site folder again and again in memory (the preview
@@ -56,7 +56,7 @@ func (s *Session) Rebuild(changed []string) (*Snapshot, error) {
 			opts.Now = s.day
 		}
 		// A new Incremental builds everything the first time.
-		s.inc = NewIncremental(os.DirFS(s.dir), opts)
+		s.inc = NewIncremental(diskfs.Dir(s.dir), opts)
 	}
 	files, res, err := s.inc.Build(changed)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/adrg/frontmatter"
 
 	"kakehashi/internal/config"
+	"kakehashi/internal/diskfs"
 	"kakehashi/internal/fileerr"
 )
 
@@ -102,49 +103,20 @@ func Walk(fsys fs.FS) ([]string, error) {
 
 // ReadFile reads and parses one content file.
 func ReadFile(fsys fs.FS, p string, cfg *config.Config) (*Source, error) {
-	f, err := fsys.Open(p)
-	if err != nil {
+	data, mode, size, err := diskfs.ReadRegular(fsys, p, MaxFileSize)
+	switch {
+	case err != nil:
 		return nil, fileerr.New(p, 0, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fileerr.New(p, 0, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fileerr.Errorf(p, 0, "not a regular file (%v): content files must be plain files", st.Mode().Type())
-	}
-	if st.Size() > MaxFileSize {
-		return nil, tooLarge(p, st.Size())
-	}
-	// Read through a limit too: the size may change after Stat, or be unknown.
-	data, err := readAll(io.LimitReader(f, MaxFileSize+1), st.Size())
-	if err != nil {
-		return nil, fileerr.New(p, 0, err)
+	case !mode.IsRegular():
+		return nil, notRegular(p, mode)
+	case data == nil:
+		return nil, tooLarge(p, size)
 	}
 	return Parse(p, data, cfg)
 }
 
-// readAll is io.ReadAll into a buffer of the size the file had at Stat, and
-// one byte more to see its end without growing: io.ReadAll starts at 512 bytes
-// and copies a story of a few KB several times over.
-func readAll(r io.Reader, size int64) ([]byte, error) {
-	size = min(max(size, 0), MaxFileSize) + 1
-	data := make([]byte, 0, size)
-	for {
-		n, err := r.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(data) == cap(data) {
-			// The file grew since Stat.
-			data = append(data, 0)[:len(data)]
-		}
-	}
+func notRegular(p string, mode fs.FileMode) error {
+	return fileerr.Errorf(p, 0, "not a regular file (%v): content files must be plain files", mode)
 }
 
 func tooLarge(p string, size int64) error {
