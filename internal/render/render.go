@@ -43,7 +43,8 @@ type Renderer struct {
 // Option configures a Renderer.
 type Option func(*Renderer)
 
-// WithWorkers bounds the number of pages rendered at once (default GOMAXPROCS).
+// WithWorkers bounds the number of pages rendered at once (default twice
+// GOMAXPROCS).
 func WithWorkers(n int) Option { return func(r *Renderer) { r.workers = max(1, n) } }
 
 // WithMinify makes the renderer minify the theme's templates and converted
@@ -60,7 +61,11 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	r := &Renderer{
 		cfg:     cfg,
 		md:      markdown.New(markdown.WithUnsafe(cfg.Markup.Unsafe)),
-		workers: runtime.GOMAXPROCS(0),
+		// Twice as many workers as processors: a page's work ends in
+		// system calls (a folder, a file) that leave a processor idle
+		// while they wait, and the long site-wide jobs (the search
+		// indexes) start first; the spare workers fill both gaps.
+		workers: 2 * runtime.GOMAXPROCS(0),
 	}
 	for _, o := range opts {
 		o(r)
