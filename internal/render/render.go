@@ -59,8 +59,8 @@ func WithViewHook(f func(*View)) Option { return func(r *Renderer) { r.extra = a
 // partials/, i18n/ and one file per page kind).
 func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	r := &Renderer{
-		cfg:     cfg,
-		md:      markdown.New(markdown.WithUnsafe(cfg.Markup.Unsafe)),
+		cfg: cfg,
+		md:  markdown.New(markdown.WithUnsafe(cfg.Markup.Unsafe)),
 		// Twice as many workers as processors: a page's work ends in
 		// system calls (a folder, a file) that leave a processor idle
 		// while they wait, and the long site-wide jobs (the search
