@@ -125,7 +125,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// The limit matters once the heap is large, long after the start:
 	// measuring the content (a stat per file) goes on beside the first
 	// stages instead of before them.
-	go limitMemory(sf.source)
 	// Every file is scanned for fingerprints as it is written (the funnel);
 	// --verify adds the verifier's whole-output scan (links, images, stray
 	// files) before the swap, at about the cost of a second build.
@@ -153,6 +152,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	paint := newPainter(stderr)
 	opts.Progress = &build.Progress{}
+	opts.ContentLoaded = limitMemory
 	stopProgress := func() {}
 	if !*quiet {
 		stopProgress = progressLine(stderr, opts.Progress)

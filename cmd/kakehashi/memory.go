@@ -18,13 +18,15 @@ const (
 	memoryPerSource = 4
 )
 
-// limitMemory sets the soft memory limit for building the site in source,
-// unless GOMEMLIMIT or GOGC chose otherwise.
-func limitMemory(source string) {
+// limitMemory sets the soft memory limit for building a site whose content
+// is contentBytes large, unless GOMEMLIMIT or GOGC chose otherwise. The
+// build calls it once the content is read, before most of its memory is
+// used.
+func limitMemory(contentBytes int64) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return
 	}
-	debug.SetMemoryLimit(memoryBase + memoryPerSource*contentSize(filepath.Join(source, "content")))
+	debug.SetMemoryLimit(memoryBase + memoryPerSource*contentBytes)
 }
 
 // contentSize is the size of the files under dir, 0 if it cannot be read.

@@ -41,6 +41,9 @@ type Options struct {
 	BeforeSwap func(res *Result, out fs.FS) error
 	// Progress, when set, is kept up to date while Run works.
 	Progress *Progress
+	// ContentLoaded, when set, is told the size of the content read, once
+	// it is read (the CLI sizes its memory limit by it).
+	ContentLoaded func(bytes int64)
 	// Store, when set, keeps the files of an Incremental build (the preview
 	// server's) in its private folder instead of in memory.
 	Store *publish.Store

@@ -456,3 +456,24 @@ func TestOneOffBuildLetsTheSourcesTextGo(t *testing.T) {
 		}
 	}
 }
+
+// TestContentLoadedTellsTheContentSize: the hook the CLI sizes its memory
+// limit by is told the size of the Markdown read, once.
+func TestContentLoadedTellsTheContentSize(t *testing.T) {
+	src := writeSite(t, siteFiles)
+	var want int64
+	for name, body := range siteFiles {
+		if strings.HasPrefix(name, "content/") && strings.HasSuffix(name, ".md") {
+			want += int64(len(body))
+		}
+	}
+	var got []int64
+	_, err := build.Run(build.Options{Source: src, Destination: filepath.Join(t.TempDir(), "public"), Now: now,
+		ContentLoaded: func(n int64) { got = append(got, n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("ContentLoaded told %v, want [%d]", got, want)
+	}
+}

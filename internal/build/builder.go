@@ -277,6 +277,13 @@ func (b *builder) reset() error {
 		return l.err
 	}
 	list := l.list
+	if b.opts.ContentLoaded != nil {
+		var size int64
+		for _, src := range list {
+			size += int64(len(src.Raw))
+		}
+		b.opts.ContentLoaded(size)
+	}
 	b.cfg, b.theme, b.renderer = cfg, th, r
 	b.sources = make(map[string]*content.Source, len(list))
 	for _, src := range list {
