@@ -136,13 +136,25 @@ func TestLongKeysAsAutomaton(t *testing.T) {
 // which moves the chunks against the checked positions.) Some copies are
 // cut short by a byte and must not be found.
 func TestLongKeysOnEveryAlignment(t *testing.T) {
+	// Keys of exactly the lengths at which the windows change, whose
+	// windows can only end near their start.
+	letters := "qwertyuiopasdfghjklzxcvbnm1234567890mnbvcxzlkjhgfdsapoiuytrewq0987654321"
 	for _, nd := range []Needle{
 		{Text: "Our first year in Tokyo was hard, but the team never stopped helping us", Kind: "sentence"},
 		{Text: "東京での最初の一年は大変でしたが、チームはいつも助けてくれました。", Kind: "sentence"},
+		{Text: letters[:minLong], Kind: "sentence"},
+		{Text: letters[:minLong2], Kind: "sentence"},
 	} {
 		s := New([]Needle{nd, {Text: "Amina Karimi", Kind: "real name"}})
 		if len(s.long.slots) == 0 {
 			t.Fatalf("%q is not a long key", nd.Text)
+		}
+		// At the very start and end of the text.
+		for _, text := range []string{nd.Text, nd.Text + " x", "x " + nd.Text} {
+			at := strings.Index(text, nd.Text)
+			if ms := s.Find([]byte(text)); len(ms) != 1 || ms[0].Offset != at {
+				t.Fatalf("%q: %s", text, showOffsets(ms))
+			}
 		}
 		r := rand.New(rand.NewPCG(3, 4))
 		fillers := []string{".", "é", "あ", "\U0001F600", " "}
