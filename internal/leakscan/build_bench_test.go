@@ -2,8 +2,8 @@ package leakscan
 
 import (
 	"encoding/json"
+	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"kakehashi/internal/cputime"
@@ -30,16 +30,10 @@ func BenchmarkBuildScan(b *testing.B) {
 	if err := json.Unmarshal(data, &needles); err != nil {
 		b.Fatal(err)
 	}
-	markup, plain := readTree(b, out, func(path string) bool {
-		switch filepath.Ext(path) {
-		case ".html", ".xml", ".svg":
-			return true
-		}
-		return false
-	})
+	markup, plain := readTextFiles(b, out, math.MaxInt)
 	var sources [][]byte
 	if src != "" {
-		_, sources = readTree(b, src, func(string) bool { return false })
+		_, sources = readTextFiles(b, src, math.MaxInt)
 	}
 	total := 0
 	for _, set := range [][][]byte{markup, plain, sources} {
@@ -64,28 +58,4 @@ func BenchmarkBuildScan(b *testing.B) {
 		}
 	}
 	reportCPU(b, start, total)
-}
-
-// readTree reads the files under dir, sorted into those isMarkup picks and
-// the others.
-func readTree(b *testing.B, dir string, isMarkup func(string) bool) (markup, other [][]byte) {
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if isMarkup(path) {
-			markup = append(markup, data)
-		} else {
-			other = append(other, data)
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return markup, other
 }

@@ -516,13 +516,20 @@ func outDirFiles(tb testing.TB) (markup, plain [][]byte) {
 	if dir == "" {
 		tb.Skip("LEAKSCAN_BENCH_DIR is not set")
 	}
+	return readTextFiles(tb, dir, 64<<20)
+}
+
+// readTextFiles reads the text files under dir (output files and Markdown)
+// until limit bytes are read, sorted by the scanner the publisher or the
+// guard would use: markup (HTML, XML, SVG) or plain.
+func readTextFiles(tb testing.TB, dir string, limit int) (markup, plain [][]byte) {
 	total := 0
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || total > 64<<20 {
+		if err != nil || d.IsDir() || total > limit {
 			return err
 		}
 		ext := filepath.Ext(path)
-		if !slices.Contains([]string{".html", ".xml", ".svg", ".json", ".js", ".txt"}, ext) {
+		if !slices.Contains([]string{".html", ".xml", ".svg", ".json", ".js", ".txt", ".md"}, ext) {
 			return nil
 		}
 		data, err := os.ReadFile(path)
