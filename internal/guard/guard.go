@@ -408,21 +408,27 @@ func lineText(data []byte, line int) string {
 // long enough to be unique to the story, free of markup so that they read the
 // same in the rendered output.
 func distinctiveSentences(body []byte) []string {
-	var out []string
+	type sentence struct {
+		text  string
+		runes int
+	}
+	var found []sentence
 	for _, line := range strings.Split(string(body), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.ContainsAny(line[:1], "#|>-+0123456789") {
 			continue
 		}
 		for _, s := range splitSentences(line) {
-			if utf8.RuneCountInString(s) >= minSentenceRunes && !strings.ContainsAny(s, "*_[]()`<>|\\{}^~") {
-				out = append(out, s)
+			if n := utf8.RuneCountInString(s); n >= minSentenceRunes && !strings.ContainsAny(s, "*_[]()`<>|\\{}^~") {
+				found = append(found, sentence{s, n})
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return utf8.RuneCountInString(out[i]) > utf8.RuneCountInString(out[j]) })
-	if len(out) > sentencesPerItem {
-		out = out[:sentencesPerItem]
+	// Longest first (counted once each: the sort compares often).
+	sort.SliceStable(found, func(i, j int) bool { return found[i].runes > found[j].runes })
+	out := make([]string, 0, min(len(found), sentencesPerItem))
+	for _, s := range found[:min(len(found), sentencesPerItem)] {
+		out = append(out, s.text)
 	}
 	return out
 }
