@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
+	"kakehashi/internal/render"
 	"kakehashi/internal/publish"
 	"kakehashi/internal/search"
 )
@@ -380,13 +381,23 @@ func TestSerialBuildEqualsParallelBuild(t *testing.T) {
 	serial := filepath.Join(t.TempDir(), "serial")
 	runBuild(t, src, serial)
 	runtime.GOMAXPROCS(old)
-	a, b := readTree(t, parallel), readTree(t, serial)
-	if len(a) != len(b) {
-		t.Fatalf("%d files in parallel, %d serially", len(a), len(b))
+	// The renderer starts twice as many workers as processors: one worker
+	// renders every page in turn.
+	oneWorker := filepath.Join(t.TempDir(), "one-worker")
+	if _, err := build.Run(build.Options{Source: src, Destination: oneWorker, Now: now,
+		RenderOptions: []render.Option{render.WithWorkers(1)}}); err != nil {
+		t.Fatal(err)
 	}
-	for name, data := range a {
-		if !bytes.Equal(b[name], data) {
-			t.Errorf("%s differs between a serial and a parallel build", name)
+	a := readTree(t, parallel)
+	for _, other := range []string{serial, oneWorker} {
+		b := readTree(t, other)
+		if len(a) != len(b) {
+			t.Fatalf("%d files in parallel, %d in %s", len(a), len(b), filepath.Base(other))
+		}
+		for name, data := range a {
+			if !bytes.Equal(b[name], data) {
+				t.Errorf("%s differs between a parallel build and %s", name, filepath.Base(other))
+			}
 		}
 	}
 }
