@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"kakehashi/internal/build"
-	"kakehashi/internal/render"
 	"kakehashi/internal/publish"
+	"kakehashi/internal/render"
 	"kakehashi/internal/search"
 )
 
