@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
 	"testing/fstest"
 )
@@ -29,7 +27,7 @@ func TestReadRegular(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "folder"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	fifo := runtime.GOOS != "windows" && syscall.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644) == nil
+	fifo := mkfifo(filepath.Join(dir, "pipe.md")) == nil
 
 	tests := []struct {
 		name     string
