@@ -71,13 +71,10 @@ func buildAutomaton(keys [][]byte) automaton { return buildAutomatonBudget(keys,
 // dense rows (but at least the root's).
 func buildAutomatonBudget(keys [][]byte, budget int) automaton {
 	var a automaton
-	var used [256]bool
+	used := keyBytes(keys)
 	total := 0
 	for _, k := range keys {
 		total += len(k)
-		for _, c := range k {
-			used[c] = true
-		}
 	}
 	a.stride = 1
 	for c := range used {

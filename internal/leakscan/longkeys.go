@@ -81,8 +81,8 @@ type longRef struct {
 // pending is a long key whose window was seen but whose last byte is not
 // written yet.
 type pending struct {
-	end int // stream position of the key's last byte
-	ref longRef
+	end int   // stream position of the key's last byte
+	key int32 // the key
 }
 
 // windowHash2 hashes 2*gramLen bytes from the hashes of their halves: the
@@ -277,7 +277,7 @@ func (st *stream) windowHit(q int, h uint64) {
 		}
 		end := start + len(key) - 1
 		if end >= st.w {
-			st.pending = append(st.pending, pending{end: st.pos0 + end, ref: r})
+			st.pending = append(st.pending, pending{end: st.pos0 + end, key: r.key})
 			continue
 		}
 		st.confirm(start, end, r.key)
@@ -294,7 +294,7 @@ func (st *stream) confirmPending() {
 			keep = append(keep, pd)
 			continue
 		}
-		st.confirm(end-len(lk.bytes[pd.ref.key])+1, end, pd.ref.key)
+		st.confirm(end-len(lk.bytes[pd.key])+1, end, pd.key)
 	}
 	st.pending = keep
 }
