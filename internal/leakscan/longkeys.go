@@ -256,12 +256,18 @@ func (st *stream) scanLong() {
 		if b := h >> shift; filter[b/64]&(1<<(b%64)) != 0 {
 			st.windowHit(q, h)
 		}
+		// Every checked position from gramLen-1 on is checked, in order,
+		// whatever the slides and skips, so the short window gramLen bytes
+		// back (the long window's first half) was hashed and kept in the
+		// slot this one takes over.
+		slot := &st.recent[(st.pos0+q)/stride%len(st.recent)]
 		if lk.long2 && q+1 >= 2*gramLen {
-			h2 := windowHash2(windowHash(buf[q+1-2*gramLen:]), h)
+			h2 := windowHash2(*slot, h)
 			if b := h2 >> shift; filter[b/64]&(1<<(b%64)) != 0 {
 				st.windowHit(q, h2)
 			}
 		}
+		*slot = h
 	}
 }
 

@@ -188,8 +188,9 @@ type stream struct {
 	// Matching state.
 	reports int // keys found since reset (automaton outputs and long keys)
 	state   uint32
-	pending []pending // long keys seen whose end is not written yet
-	waiting []raw     // matches waiting for the next rune to check the word boundary
+	pending []pending                // long keys seen whose end is not written yet
+	recent  [gramLen / stride]uint64 // the last short windows' hashes, by position/stride (see scanLong)
+	waiting []raw                    // matches waiting for the next rune to check the word boundary
 
 	// For a memo (see memo.go).
 	brk   int // where the last break tag ended (-1: none yet)
