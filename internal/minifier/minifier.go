@@ -67,6 +67,9 @@ func File(mediaType string, data []byte) ([]byte, error) {
 
 // HTML minifies a piece of HTML, such as a page's converted Markdown.
 func HTML(data []byte) ([]byte, error) {
+	if out, ok := minifyPlain(data); ok {
+		return out, nil
+	}
 	return files.Bytes("text/html", data)
 }
 
