@@ -234,9 +234,12 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 		if unchanged("sitemap.xml", fp.sitemap()) {
 			return nil
 		}
-		sm, err := r.sitemap(s)
+		sm, minified, err := r.sitemap(s)
 		if err != nil {
 			return err
+		}
+		if mw, ok := w.(minifiedWriter); ok && minified {
+			return mw.WriteMinified("sitemap.xml", sm)
 		}
 		return w.Write("sitemap.xml", sm)
 	})
