@@ -1,11 +1,9 @@
 package content
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -15,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
-	"github.com/adrg/frontmatter"
 
 	"kakehashi/internal/config"
 	"kakehashi/internal/diskfs"
@@ -235,109 +232,101 @@ func decodeTOML(data []byte, v any) error {
 	return nil
 }
 
-// frontFormats are made once: what differs from file to file travels in the
-// value the splitter hands to the decoder, a *frontTarget.
-var frontFormats = func() []*frontmatter.Format {
-	var fmts []*frontmatter.Format
-	for _, f := range formats {
-		fmts = append(fmts, frontmatter.NewFormat(f.delim, f.delim, func(data []byte, v any) error {
-			return v.(*frontTarget).decode(f, data)
-		}))
-	}
-	return fmts
-}()
-
-// frontTarget is what adrg/frontmatter decodes into, and the reader it reads.
-type frontTarget struct {
-	src   *Source
-	open  int // the line of the opening delimiter, from 0
-	front map[string]any
-	// The file, handed out one line per Read; after the front matter has
-	// been decoded, no more: the splitter would only copy the body into a
-	// buffer of its own (bufio's 4 KB and a growing copy of the whole file),
-	// and we need no more than where it starts.
-	data    []byte
-	off     int
-	decoded bool
-}
-
-func (t *frontTarget) Read(p []byte) (int, error) {
-	if t.decoded || t.off == len(t.data) {
-		return 0, io.EOF
-	}
-	line := t.data[t.off:]
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i+1]
-	}
-	n := copy(p, line)
-	t.off += n
-	return n, nil
-}
-
-// decode is called once the splitter has read the closing delimiter.
-func (t *frontTarget) decode(f frontFormat, data []byte) error {
-	t.decoded = true
-	if err := f.decode(data, &t.front); err != nil {
-		var le *limitError
-		if errors.As(err, &le) {
-			le.offset = t.open + 1
-			return fileerr.New(t.src.Path, t.open+1+le.line, le)
+// frontFormatOf is the format whose delimiter the line is, nil if none.
+func frontFormatOf(line []byte) *frontFormat {
+	for i := range formats {
+		if string(line) == formats[i].delim {
+			return &formats[i]
 		}
-		fe := fileerr.FromYAML(t.src.Path, t.open+1, err)
-		fe.Err = fmt.Errorf("%w: check the quotes, colons and indentation on this line and the one before", fe.Err)
-		return fe
 	}
 	return nil
 }
 
-// frontReaders are buffers for the splitter: bufio.NewReader uses a
-// *bufio.Reader of its size as it is, instead of allocating 4 KB per file.
-var frontReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+// splitFront finds the front matter of raw as adrg/frontmatter does
+// (TestSplitFrontAsFrontmatter): the first line that is not blank must be
+// a delimiter, the first later line that is the same delimiter closes it,
+// white space around either ignored. open is the line of the opening
+// delimiter (from 0); front is what lies between the two, body what
+// follows the closing line. The library reads the file line by line through
+// a buffer and a string per line, a fortieth of a build; this reads it in
+// place.
+func splitFront(raw []byte) (f *frontFormat, open int, front []byte, bodyStart int, found bool) {
+	off := 0
+	// nextLine returns the line at off, trimmed, and moves past it; atEOF
+	// when the line has no line end.
+	nextLine := func() (line []byte, atEOF bool) {
+		rest := raw[off:]
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			off = len(raw)
+			return bytes.TrimSpace(rest), true
+		}
+		off += i + 1
+		return bytes.TrimSpace(rest[:i]), false
+	}
+	for {
+		line, atEOF := nextLine()
+		if atEOF {
+			return nil, 0, nil, 0, false
+		}
+		if len(line) == 0 {
+			open++
+			continue
+		}
+		if f = frontFormatOf(line); f == nil {
+			return nil, 0, nil, 0, false
+		}
+		break
+	}
+	start := off
+	for {
+		lineStart := off
+		line, atEOF := nextLine()
+		if string(line) == f.delim {
+			return f, open, raw[start:lineStart], off, true
+		}
+		if atEOF {
+			return nil, 0, nil, 0, false
+		}
+	}
+}
 
 func (s *Source) parseFront() error {
-	// The line of the opening delimiter, after any blank lines.
-	open := 0
-	rest := s.Raw
-	for {
-		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		if len(bytes.TrimSpace(line)) != 0 || len(after) == 0 {
-			break
-		}
-		open++
-		rest = after
-	}
-	t := &frontTarget{src: s, open: open, data: s.Raw}
-	br := frontReaders.Get().(*bufio.Reader)
-	br.Reset(t)
-	body, err := frontmatter.MustParse(br, t, frontFormats...)
-	br.Reset(nil)
-	frontReaders.Put(br)
-	if err != nil {
-		var fe *fileerr.Error
-		if errors.As(err, &fe) {
-			return fe
-		}
-		if errors.Is(err, frontmatter.ErrNotFound) {
-			first, _, _ := bytes.Cut(rest, []byte("\n"))
-			if d := string(bytes.TrimSpace(first)); d == "---" || d == "+++" {
-				return fileerr.Errorf(s.Path, open+1, "front matter opened with %s is never closed: add a line with %s after it", d, d)
+	f, open, front, bodyStart, found := splitFront(s.Raw)
+	if !found {
+		// The line the front matter should open on, after any blank lines.
+		open, rest := 0, s.Raw
+		for {
+			line, after, _ := bytes.Cut(rest, []byte("\n"))
+			if len(bytes.TrimSpace(line)) != 0 || len(after) == 0 {
+				break
 			}
-			return fileerr.Errorf(s.Path, open+1, "no front matter: add a --- (YAML) or +++ (TOML) block with at least title and consent at the top of the file")
+			open++
+			rest = after
 		}
-		return fileerr.New(s.Path, open+1, err)
+		first, _, _ := bytes.Cut(rest, []byte("\n"))
+		if d := string(bytes.TrimSpace(first)); d == "---" || d == "+++" {
+			return fileerr.Errorf(s.Path, open+1, "front matter opened with %s is never closed: add a line with %s after it", d, d)
+		}
+		return fileerr.Errorf(s.Path, open+1, "no front matter: add a --- (YAML) or +++ (TOML) block with at least title and consent at the top of the file")
 	}
-	// body is what the splitter read after the front matter: the end of
-	// what it was handed, and so the body starts len(body) before t.off.
-	start := t.off - len(body)
-	if !t.decoded || start < 0 || !bytes.Equal(body, s.Raw[start:t.off]) {
-		return fileerr.Errorf(s.Path, open+1, "internal error: the front matter splitter returned an unexpected body")
+	var m map[string]any
+	if err := f.decode(front, &m); err != nil {
+		var le *limitError
+		if errors.As(err, &le) {
+			le.offset = open + 1
+			return fileerr.New(s.Path, open+1+le.line, le)
+		}
+		fe := fileerr.FromYAML(s.Path, open+1, err)
+		fe.Err = fmt.Errorf("%w: check the quotes, colons and indentation on this line and the one before", fe.Err)
+		return fe
 	}
-	if t.front == nil {
-		t.front = map[string]any{}
+	if m == nil {
+		m = map[string]any{}
 	}
-	s.Front = t.front
-	s.Body = s.Raw[start:]
-	s.BodyLine = bytes.Count(s.Raw[:start], []byte("\n")) + 1
+	s.Front = m
+	s.Body = s.Raw[bodyStart:]
+	s.BodyLine = bytes.Count(s.Raw[:bodyStart], []byte("\n")) + 1
 	return nil
 }
 
