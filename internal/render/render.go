@@ -215,12 +215,17 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 			}
 			docs, at := views.searchDocs(lang)
 			read()
-			if err := checkDocs(w, out, docs, at, fp); err != nil {
-				return err
+			var index []byte
+			var err error
+			if c == nil {
+				index, err = buildIndex(w, out, docs)
+			} else if err = checkDocs(w, out, docs, at, fp); err == nil {
+				if index, err = c.searchIndex(lang, docs); err != nil {
+					err = fmt.Errorf("%s: %w", out, err)
+				}
 			}
-			index, err := c.searchIndex(lang, docs)
 			if err != nil {
-				return fmt.Errorf("%s: %w", out, err)
+				return err
 			}
 			// The index is written compact: minifying it again would change
 			// nothing (TestSearchIndexIsMinified) and cost a pass over it.

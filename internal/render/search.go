@@ -66,13 +66,47 @@ func checkDocs(w Writer, rel string, docs []search.Doc, at []int, fp *fingerprin
 		if fp.textChecked(at[i], d.Title, d.Text) {
 			continue
 		}
-		text = append(append(append(text[:0], d.Title...), "\n|\n"...), d.Text...)
-		if err := tc.CheckText(rel, text); err != nil {
-			return fmt.Errorf("the search text of %s: %w", d.URL, err)
+		var err error
+		if text, err = checkDoc(tc, rel, d, text); err != nil {
+			return err
 		}
 		fp.storeTextChecked(at[i], d.Title, d.Text)
 	}
 	return nil
+}
+
+// checkDoc checks the title and text of d, joined in buf (returned for
+// reuse) as the index holds them apart.
+func checkDoc(tc TextChecker, rel string, d search.Doc, buf []byte) ([]byte, error) {
+	buf = append(append(append(buf[:0], d.Title...), "\n|\n"...), d.Text...)
+	if err := tc.CheckText(rel, buf); err != nil {
+		return buf, fmt.Errorf("the search text of %s: %w", d.URL, err)
+	}
+	return buf, nil
+}
+
+// buildIndex is checkDocs and search.Build for an index built once: each
+// story's text is checked, split into terms and let go in turn, so that a
+// large site's texts are not all held until the index is done. It takes
+// the texts out of docs.
+func buildIndex(w Writer, rel string, docs []search.Doc) ([]byte, error) {
+	tc, _ := w.(TextChecker)
+	var text []byte // reused: the check keeps none of it
+	b := search.NewBuilder()
+	for i := range docs {
+		d := &docs[i]
+		if tc != nil {
+			var err error
+			if text, err = checkDoc(tc, rel, *d, text); err != nil {
+				return nil, err
+			}
+		}
+		if err := b.Add(*d); err != nil {
+			return nil, fmt.Errorf("%s: %w", rel, err)
+		}
+		d.Text = ""
+	}
+	return b.Bytes(), nil
 }
 
 // visibleText reduces rendered HTML to the text a reader sees. Inline tags

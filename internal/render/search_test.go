@@ -28,13 +28,51 @@ func (w *checkingWriter) CheckText(rel string, text []byte) error {
 }
 
 func TestSearchTextGoesThroughTheWritersCheck(t *testing.T) {
-	w := &checkingWriter{checked: map[string]string{}}
-	docs := []search.Doc{{URL: "/en/a/", Title: "A title", Text: "Body with Secret Name inside"}}
-	if err := checkDocs(w, "en/search.json", docs, []int{0}, nil); err == nil {
-		t.Fatal("the writer's check did not stop the index")
+	check := map[string]func(w Writer, docs []search.Doc) error{
+		"checkDocs (preview)": func(w Writer, docs []search.Doc) error {
+			return checkDocs(w, "en/search.json", docs, make([]int, len(docs)), nil)
+		},
+		"buildIndex (one-off build)": func(w Writer, docs []search.Doc) error {
+			_, err := buildIndex(w, "en/search.json", docs)
+			return err
+		},
 	}
-	if !strings.Contains(w.checked["en/search.json"], "A title") {
-		t.Errorf("title not checked: %q", w.checked)
+	for name, check := range check {
+		t.Run(name, func(t *testing.T) {
+			w := &checkingWriter{checked: map[string]string{}}
+			docs := []search.Doc{{URL: "/en/b/", Title: "B", Text: "clean"}, {URL: "/en/a/", Title: "A title", Text: "Body with Secret Name inside"}}
+			if err := check(w, docs); err == nil || !strings.Contains(err.Error(), "/en/a/") {
+				t.Fatalf("the writer's check did not stop the index at the story: %v", err)
+			}
+			if !strings.Contains(w.checked["en/search.json"], "A title") {
+				t.Errorf("title not checked: %q", w.checked)
+			}
+		})
+	}
+}
+
+// buildIndex writes the index search.Build writes, and lets each text go.
+func TestBuildIndexIsSearchBuild(t *testing.T) {
+	docs := []search.Doc{{URL: "/en/a/", Title: "A", Text: "one two"}, {URL: "/en/b/", Title: "B", Text: "two 日本語"}}
+	want, err := search.Build(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &checkingWriter{checked: map[string]string{}}
+	got, err := buildIndex(w, "en/search.json", docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("buildIndex = %s, want %s", got, want)
+	}
+	if w.calls != 2 {
+		t.Errorf("%d texts checked, want 2", w.calls)
+	}
+	for _, d := range docs {
+		if d.Text != "" {
+			t.Errorf("%s: text kept", d.URL)
+		}
 	}
 }
 

@@ -149,6 +149,25 @@ func (b *Builder) Set(d Doc) error {
 	return nil
 }
 
+// Add adds d at the end, for an index built once: d's URL must be new, and
+// d's text is not kept (Set and SetAll keep each text, to see next time
+// whether it changed; a later Set of d's URL splits it again). A site's
+// texts can so be let go one by one as the index grows.
+func (b *Builder) Add(d Doc) error {
+	if d.URL == "" {
+		return fmt.Errorf("search: document %d (%q) has no URL", len(b.docs), d.Title)
+	}
+	if b.byURL[d.URL] != nil {
+		return fmt.Errorf("search: %s is given twice (documents %d and %d)", d.URL, slices.IndexFunc(b.docs, func(e *entry) bool { return e.url == d.URL }), len(b.docs))
+	}
+	e := &entry{gen: b.gen}
+	b.update(e, d, len(b.docs))
+	e.text = ""
+	b.docs = append(b.docs, e)
+	b.byURL[d.URL] = e
+	return nil
+}
+
 // Remove takes out the document with the URL, and reports whether there was one.
 func (b *Builder) Remove(url string) bool {
 	e := b.byURL[url]

@@ -417,3 +417,37 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// Add is for an index built once, yet a Builder filled by Add stays right
+// when set again (its texts, not kept, are split again), and Add refuses
+// what SetAll refuses.
+func TestAddThenSetAll(t *testing.T) {
+	docs := newCorpus(true, 31).docs(30)
+	b := NewBuilder()
+	for _, d := range docs {
+		if err := b.Add(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Add(docs[3]); err == nil {
+		t.Error("Add accepted a URL twice")
+	}
+	if err := b.Add(Doc{Title: "x"}); err == nil {
+		t.Error("Add accepted a document without URL")
+	}
+	want, err := Build(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), want) || !bytes.Equal(want, mustRef(t, docs)) {
+		t.Fatal("Add then Bytes differs from Build or from the reference")
+	}
+	next := slices.Clone(docs)
+	next[5].Text, next[9].Title = docs[6].Text, "changed"
+	if err := b.SetAll(next); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), mustRef(t, next)) {
+		t.Fatal("after SetAll, the index differs from the reference")
+	}
+}

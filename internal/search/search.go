@@ -97,12 +97,15 @@ type index struct {
 }
 
 // Build returns the index of docs, for one language. Docs keep their order;
-// each URL must be given once. It is NewBuilder, SetAll and Bytes: a caller
-// that builds the index again after a change keeps the Builder instead.
+// each URL must be given once. It is NewBuilder, Add for each and Bytes: a
+// caller that builds the index again after a change keeps the Builder and
+// calls SetAll instead.
 func Build(docs []Doc) ([]byte, error) {
 	b := NewBuilder()
-	if err := b.SetAll(docs); err != nil {
-		return nil, err
+	for _, d := range docs {
+		if err := b.Add(d); err != nil {
+			return nil, err
+		}
 	}
 	return b.Bytes(), nil
 }
