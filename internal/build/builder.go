@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"kakehashi/internal/config"
@@ -141,13 +142,23 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 		err error
 	}
 	guarded := make(chan checked, 1)
+	var guardDone atomic.Bool // the guard reads every source's text
 	if !b.opts.Unconsented {
 		go func() {
 			fp, err := b.checker.Check(s)
+			guardDone.Store(true)
 			guarded <- checked{fp, err}
 		}()
+	} else {
+		guardDone.Store(true)
 	}
-	prepared, prepErr := b.renderer.Prepare(s, b.cache)
+	var popts []render.PrepareOption
+	if b.cache == nil {
+		// A one-off build needs a source's text no more once the guard
+		// and its page's Markdown are done with it (see below).
+		popts = append(popts, render.ReleaseSources(guardDone.Load))
+	}
+	prepared, prepErr := b.renderer.Prepare(s, b.cache, popts...)
 	var fopts []publish.Option
 	needles := ""
 	if !b.opts.Unconsented {

@@ -131,9 +131,30 @@ type Prepared struct {
 	warnings []string
 }
 
+// A PrepareOption changes what Prepare does besides converting.
+type PrepareOption func(*prepareConfig)
+
+type prepareConfig struct {
+	released func() bool
+}
+
+// ReleaseSources has Prepare let go of each page's source text
+// (content.Source.ReleaseText) once its Markdown is converted, if
+// released() reports that no one else reads the sources any more: a
+// large one-off build so holds its text and its HTML at the same time only
+// for the pages converted before that. Nothing after Prepare may read the
+// sources' text.
+func ReleaseSources(released func() bool) PrepareOption {
+	return func(c *prepareConfig) { c.released = released }
+}
+
 // Prepare converts the Markdown of s's pages (with a Cache, of those whose
 // source changed). Set the Cache's Epoch before Finish, not before Prepare.
-func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
+func (r *Renderer) Prepare(s *site.Site, c *Cache, opts ...PrepareOption) (pr *Prepared, err error) {
+	var cfg prepareConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	var warnings []string
 	fp := c.begin(r, s)
 	var bodies []body
@@ -154,6 +175,9 @@ func (r *Renderer) Prepare(s *site.Site, c *Cache) (pr *Prepared, err error) {
 			return err
 		}
 		bd := body{html: template.HTML(res.HTML), summary: res.Summary, minutes: ReadingMinutes(p.Lang, p.Source.Body)}
+		if cfg.released != nil && cfg.released() {
+			p.Source.ReleaseText()
+		}
 		if p.Source.Meta.Summary != "" {
 			bd.summary = p.Source.Meta.Summary
 		}
