@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"strings"
+	"sync"
 	"testing"
 
 	"kakehashi/internal/theme"
@@ -51,5 +53,56 @@ func TestPrepareReleasesSourcesWhenTold(t *testing.T) {
 	}
 	if converted == 0 {
 		t.Error("no page converted")
+	}
+}
+
+type memWriter struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (w *memWriter) Write(rel string, data []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.files[rel] = bytes.Clone(data)
+	return nil
+}
+
+// Finish lets go of every story's HTML once its page and its language's
+// search index have read it, and the index still holds every story's words.
+func TestFinishLetsGoOfEveryBody(t *testing.T) {
+	s := sitemapSite(t, "https://example.org/", "")
+	r, err := New(s.Config, theme.New(nil).Sub("layouts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := r.Prepare(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &memWriter{files: map[string][]byte{}}
+	if _, _, err := r.Finish(pr, w); err != nil {
+		t.Fatal(err)
+	}
+	for i, bd := range pr.bodies {
+		if bd.html != "" {
+			t.Errorf("page %s still holds its HTML", s.Pages[i].Path)
+		}
+	}
+	for _, lang := range s.Config.Languages {
+		index := string(w.files[lang+"/search.json"])
+		items := itemsOf(s, lang)
+		if len(items) == 0 {
+			t.Fatalf("%s: no stories", lang)
+		}
+		for _, p := range items {
+			if !strings.Contains(index, `"/`+p.Path+`"`) {
+				t.Errorf("%s: %s is not in the index", lang, p.Path)
+			}
+		}
+		// Every story's text is "Body.": the term is in the body part.
+		if _, body, ok := strings.Cut(index, `"body":{`); !ok || !strings.Contains(body, `"body":[`) {
+			t.Errorf("%s: the stories' words are not in the index: %.300s", lang, index)
+		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"kakehashi/internal/fileerr"
 	"kakehashi/internal/markdown"
 	"kakehashi/internal/minifier"
+	"kakehashi/internal/search"
 	"kakehashi/internal/site"
 )
 
@@ -220,32 +221,57 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 	}
 	// unchanged reports (and records) an output whose inputs are as last time.
 	unchanged := c.unchanged
-	// A story's HTML is let go once its page is written, so that a large
-	// site's memory shrinks as it is rendered instead of holding every
-	// story to the end; only the search indexes read it besides the page,
-	// and reading counts the languages whose index has not read it yet.
-	var reading atomic.Int32
-	reading.Store(int32(len(r.cfg.Languages)))
+	// A story's HTML is let go once its page is written and its language's
+	// search index has read it, so that a large site's memory shrinks as
+	// it is rendered instead of holding every story to the end: readers[i]
+	// counts what is still to read page i's HTML, and the last lets it go.
+	readers := make([]atomic.Int32, len(bodies))
+	for i := range readers {
+		readers[i].Store(1) // the page
+	}
+	items := make([][]*site.Page, len(r.cfg.Languages))
+	for l, lang := range r.cfg.Languages {
+		items[l] = itemsOf(s, lang)
+		for _, p := range items[l] {
+			readers[index[p]].Add(1)
+		}
+	}
+	done := func(i int) {
+		if readers[i].Add(-1) == 0 {
+			bodies[i].html = ""
+		}
+	}
 	// The site-wide files go first: each is one long job (the search index
 	// of a language is the longest), and the pages fill the workers around them.
 	jobs := []func(buf *bytes.Buffer) error{}
-	for _, lang := range r.cfg.Languages {
+	for l, lang := range r.cfg.Languages {
 		jobs = append(jobs, func(*bytes.Buffer) error {
-			read := sync.OnceFunc(func() { reading.Add(-1) })
-			defer read()
+			items := items[l]
 			out := lang + "/search.json"
 			if unchanged(out, fp.search(lang)) {
+				for _, p := range items {
+					done(index[p])
+				}
 				return nil
 			}
-			docs, at := views.searchDocs(lang)
-			read()
-			var index []byte
+			var data []byte
 			var err error
 			if c == nil {
-				index, err = buildIndex(w, out, docs)
-			} else if err = checkDocs(w, out, docs, at, fp); err == nil {
-				if index, err = c.searchIndex(lang, docs); err != nil {
-					err = fmt.Errorf("%s: %w", out, err)
+				data, err = buildIndex(w, out, len(items), func(k int) search.Doc {
+					i := index[items[k]]
+					d := views.searchDoc(items[k], i)
+					done(i)
+					return d
+				})
+			} else {
+				docs, at := views.searchDocs(items)
+				for _, i := range at {
+					done(i)
+				}
+				if err = checkDocs(w, out, docs, at, fp); err == nil {
+					if data, err = c.searchIndex(lang, docs); err != nil {
+						err = fmt.Errorf("%s: %w", out, err)
+					}
 				}
 			}
 			if err != nil {
@@ -254,9 +280,9 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 			// The index is written compact: minifying it again would change
 			// nothing (TestSearchIndexIsMinified) and cost a pass over it.
 			if mw, ok := w.(minifiedWriter); ok {
-				return mw.WriteMinified(out, index)
+				return mw.WriteMinified(out, data)
 			}
-			return w.Write(out, index)
+			return w.Write(out, data)
 		})
 	}
 	jobs = append(jobs, func(*bytes.Buffer) error {
@@ -316,6 +342,7 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 			continue
 		}
 		jobs = append(jobs, func(buf *bytes.Buffer) error {
+			defer done(i)
 			out := p.Path + "index.html"
 			fp.output(i, out)
 			if unchanged(out, fp.page(p)) {
@@ -330,11 +357,7 @@ func (r *Renderer) Finish(pr *Prepared, w Writer) (warnings, kept []string, err 
 				}
 				v.Content = template.HTML(res.HTML)
 			}
-			err := r.execute(w, buf, string(p.Kind), out, v)
-			if reading.Load() == 0 {
-				bodies[i].html = ""
-			}
-			return err
+			return r.execute(w, buf, string(p.Kind), out, v)
 		})
 	}
 	c.expect(len(jobs) + same)

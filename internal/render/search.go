@@ -9,31 +9,34 @@ import (
 	"kakehashi/internal/site"
 )
 
-// searchDocs are the published stories listed in lang, newest first, as the
-// search index sees them, and their sources: what their pages show, built
-// from the same consented views (the real name only where consented, links
-// to skipped items already reduced to their words).
-func (b *viewBuilder) searchDocs(lang string) ([]search.Doc, []int) {
-	items := itemsOf(b.s, lang)
+// searchDocs are the documents of items (the published stories listed in
+// a language, newest first; see searchDoc), and each one's page index.
+func (b *viewBuilder) searchDocs(items []*site.Page) ([]search.Doc, []int) {
 	docs := make([]search.Doc, 0, len(items))
 	at := make([]int, 0, len(items))
 	for _, p := range items {
 		i := b.index[p]
 		at = append(at, i)
-		if d, ok := b.fp.doc(i); ok {
-			docs = append(docs, d)
-			continue
-		}
-		bd := &b.bodies[i]
-		text := bd.search
-		if text == "" {
-			text = searchText(p, visibleText(string(bd.html)))
-		}
-		d := search.Doc{URL: b.url(p), Title: p.Title, Text: text}
-		b.fp.storeDoc(i, d)
-		docs = append(docs, d)
+		docs = append(docs, b.searchDoc(p, i))
 	}
 	return docs, at
+}
+
+// searchDoc is story p (page i) as the search index sees it: what its page
+// shows, built from the same consented views (the real name only where
+// consented, links to skipped items already reduced to their words).
+func (b *viewBuilder) searchDoc(p *site.Page, i int) search.Doc {
+	if d, ok := b.fp.doc(i); ok {
+		return d
+	}
+	bd := &b.bodies[i]
+	text := bd.search
+	if text == "" {
+		text = searchText(p, visibleText(string(bd.html)))
+	}
+	d := search.Doc{URL: b.url(p), Title: p.Title, Text: text}
+	b.fp.storeDoc(i, d)
+	return d
 }
 
 // searchText is what the index holds of a story besides its title: the
@@ -85,26 +88,25 @@ func checkDoc(tc TextChecker, rel string, d search.Doc, buf []byte) ([]byte, err
 	return buf, nil
 }
 
-// buildIndex is checkDocs and search.Build for an index built once: each
-// story's text is checked, split into terms and let go in turn, so that a
-// large site's texts are not all held until the index is done. It takes
-// the texts out of docs.
-func buildIndex(w Writer, rel string, docs []search.Doc) ([]byte, error) {
+// buildIndex is checkDocs and search.Build for an index built once, of n
+// documents that doc makes one by one: each story's text is made, checked,
+// split into terms and let go in turn, so that a large site's texts are
+// never all held at once.
+func buildIndex(w Writer, rel string, n int, doc func(k int) search.Doc) ([]byte, error) {
 	tc, _ := w.(TextChecker)
 	var text []byte // reused: the check keeps none of it
 	b := search.NewBuilder()
-	for i := range docs {
-		d := &docs[i]
+	for k := range n {
+		d := doc(k)
 		if tc != nil {
 			var err error
-			if text, err = checkDoc(tc, rel, *d, text); err != nil {
+			if text, err = checkDoc(tc, rel, d, text); err != nil {
 				return nil, err
 			}
 		}
-		if err := b.Add(*d); err != nil {
+		if err := b.Add(d); err != nil {
 			return nil, fmt.Errorf("%s: %w", rel, err)
 		}
-		d.Text = ""
 	}
 	return b.Bytes(), nil
 }
