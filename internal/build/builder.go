@@ -144,8 +144,15 @@ func (b *builder) build(target publish.Target, prev *publish.Files, changed []st
 	guarded := make(chan checked, 1)
 	var guardDone atomic.Bool // the guard reads every source's text
 	if !b.opts.Unconsented {
+		checker := &b.checker
+		if b.cache == nil {
+			// A one-off build checks once: what the Checker keeps for the
+			// next check (every source's findings and sentences) goes
+			// with it, leaving the collector less to trace.
+			checker = new(guard.Checker)
+		}
 		go func() {
-			fp, err := b.checker.Check(s)
+			fp, err := checker.Check(s)
 			guardDone.Store(true)
 			guarded <- checked{fp, err}
 		}()
