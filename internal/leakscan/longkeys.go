@@ -56,8 +56,8 @@ const (
 
 // longKeys finds the long keys.
 type longKeys struct {
-	filter []uint64 // bit h>>shift: some indexed window hashes to h
-	shift  uint
+	filter []uint64 // see filterBits: the windows' hashes, two bits each
+	shift  uint     // h>>shift is a word of filter
 	long2  bool       // some keys have long windows
 	slots  []longSlot // the hashes of the indexed windows, open addressing
 	refs   []longRef  // the windows, grouped by hash (see longSlot)
@@ -121,11 +121,13 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 	if n == 0 {
 		return lk
 	}
-	// About 64 bits a window: a checked position hits the filter by
-	// chance about once in 64.
+	// About 64 bits a window, two set by each: a checked position hits
+	// the filter by chance about once in a thousand (one bit a window
+	// was once in 64, and on 40,000 pages each such hit was a look-up
+	// in a table of megabytes).
 	size := max(4096, 1<<bits.Len(uint(n)*stride*64))
 	lk.filter = make([]uint64, size/64)
-	lk.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	lk.shift = uint(64 - bits.TrailingZeros(uint(size/64)))
 
 	// How many windows of all long keys hash to each bucket (of a table
 	// small enough for the cache: an estimate is enough).
@@ -171,7 +173,7 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 		}
 		for at := best; at < best+stride; at++ {
 			h := hashes[at]
-			lk.filter[h>>lk.shift/64] |= 1 << (h >> lk.shift % 64)
+			lk.filter[h>>lk.shift] |= filterBits(h)
 			windows = append(windows, window{h, longRef{key: int32(i), end: int32(at + size - 1)}})
 		}
 	}
@@ -217,6 +219,12 @@ func keyWindows(key []byte, hashes []uint64) []uint64 {
 	return hashes
 }
 
+// filterBits are the two bits of the filter's word h>>shift that a window
+// hashing to h sets: from the low bits, which the word's index leaves.
+func filterBits(h uint64) uint64 {
+	return 1<<(h&63) | 1<<(h>>6&63)
+}
+
 // lookup returns the indexed windows that hash to h.
 func (lk *longKeys) lookup(h uint64) []longRef {
 	mask := len(lk.slots) - 1
@@ -253,7 +261,7 @@ func (st *stream) scanLong() {
 	buf := st.buf[:st.w]
 	for ; q < len(buf); q += stride {
 		h := windowHash(buf[q+1-gramLen:])
-		if b := h >> shift; filter[b/64]&(1<<(b%64)) != 0 {
+		if m := filterBits(h); filter[h>>shift]&m == m {
 			st.windowHit(q, h)
 		}
 		// Every checked position from gramLen-1 on is checked, in order,
@@ -263,7 +271,7 @@ func (st *stream) scanLong() {
 		slot := &st.recent[(st.pos0+q)/stride%len(st.recent)]
 		if lk.long2 && q+1 >= 2*gramLen {
 			h2 := windowHash2(*slot, h)
-			if b := h2 >> shift; filter[b/64]&(1<<(b%64)) != 0 {
+			if m := filterBits(h2); filter[h2>>shift]&m == m {
 				st.windowHit(q, h2)
 			}
 		}
