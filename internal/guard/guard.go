@@ -426,9 +426,11 @@ func distinctiveSentences(body []byte) []string {
 	}
 	// Longest first (counted once each: the sort compares often).
 	sort.SliceStable(found, func(i, j int) bool { return found[i].runes > found[j].runes })
+	// Cloned: a slice of the body's text would keep all of it for the
+	// rest of the build.
 	out := make([]string, 0, min(len(found), sentencesPerItem))
 	for _, s := range found[:min(len(found), sentencesPerItem)] {
-		out = append(out, s.text)
+		out = append(out, strings.Clone(s.text))
 	}
 	return out
 }
