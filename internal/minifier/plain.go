@@ -15,17 +15,29 @@ const (
 	tagBreak         // <br>: a newline after it is dropped
 )
 
-var plainTags = map[string]uint8{
-	"p": tagBlock, "h1": tagBlock, "h2": tagBlock, "h3": tagBlock, "h4": tagBlock, "h5": tagBlock, "h6": tagBlock,
-	"ul": tagBlock, "ol": tagBlock, "li": tagBlock, "blockquote": tagBlock, "hr": tagBlock, "div": tagBlock,
-	"table": tagBlock, "thead": tagBlock, "tbody": tagBlock, "tr": tagBlock, "th": tagBlock, "td": tagBlock,
-	"a": tagInline, "strong": tagInline, "em": tagInline, "del": tagInline, "code": tagInline, "sup": tagInline,
-	"br": tagBreak,
+// plainTagKind is the kind of a tag minifyPlain takes, by its name.
+func plainTagKind(name []byte) uint8 {
+	switch string(name) {
+	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "hr", "div",
+		"table", "thead", "tbody", "tr", "th", "td":
+		return tagBlock
+	case "a", "strong", "em", "del", "code", "sup":
+		return tagInline
+	case "br":
+		return tagBreak
+	}
+	return tagUnknown
 }
 
-// plainAttrs are the attributes whose values the full minifier leaves as
-// they are (when they hold no white space or quote).
-var plainAttrs = map[string]bool{"href": true, "id": true, "class": true, "role": true}
+// plainAttr reports whether the full minifier leaves the attribute's value
+// as it is (when it holds no white space or quote).
+func plainAttr(name []byte) bool {
+	switch string(name) {
+	case "href", "id", "class", "role":
+		return true
+	}
+	return false
+}
 
 // What the last token was, for the white space after it.
 const (
@@ -35,7 +47,7 @@ const (
 )
 
 // minifyPlain minifies src if it is plain converted Markdown: the tags of
-// plainTags with the attributes of plainAttrs in double quotes, text whose
+// plainTagKind with the attributes of plainAttr in double quotes, text whose
 // white space is single spaces and newlines between words, newlines between
 // blocks, and no character references but &amp; &lt; &gt; &quot;.
 func minifyPlain(src []byte) (out []byte, ok bool) {
@@ -93,9 +105,17 @@ func minifyPlain(src []byte) (out []byte, ok bool) {
 		case c < ' ' || c == '>' || c == 0x7f:
 			return nil, false
 		default:
+			// The run goes on over single spaces and newlines between
+			// words, which are kept (see above).
 			j := i + 1
-			for j < len(src) && src[j] > ' ' && src[j] != '<' && src[j] != '&' && src[j] != '>' && src[j] != 0x7f {
-				j++
+			for j < len(src) {
+				if plainText[src[j]] {
+					j++
+				} else if (src[j] == ' ' || src[j] == '\n') && j+1 < len(src) && plainText[src[j+1]] {
+					j += 2
+				} else {
+					break
+				}
 			}
 			out = append(out, src[i:j]...)
 			i = j
@@ -104,6 +124,15 @@ func minifyPlain(src []byte) (out []byte, ok bool) {
 	}
 	return out, !space
 }
+
+// plainText are the bytes a run of text goes on with: all but white
+// space, control bytes and those that start a tag or a reference.
+var plainText = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c > ' ' && c != '<' && c != '&' && c != '>' && c != 0x7f
+	}
+	return t
+}()
 
 // plainRef is the minified form of the character reference that src starts
 // with, and its length; n is 0 for one minifyPlain does not take. & stays
@@ -145,7 +174,7 @@ func plainTag(src []byte, i int) (end int, kind uint8, ok bool) {
 	for j < len(src) && (src[j] >= 'a' && src[j] <= 'z' || src[j] >= '1' && src[j] <= '6') {
 		j++
 	}
-	kind = plainTags[string(src[start:j])]
+	kind = plainTagKind(src[start:j])
 	if kind == tagUnknown || closing && (kind == tagBreak || string(src[start:j]) == "hr") {
 		return 0, 0, false
 	}
@@ -156,7 +185,7 @@ func plainTag(src []byte, i int) (end int, kind uint8, ok bool) {
 		for j < len(src) && src[j] >= 'a' && src[j] <= 'z' {
 			j++
 		}
-		if !plainAttrs[string(src[n:j])] || j+2 > len(src) || src[j] != '=' || src[j+1] != '"' {
+		if !plainAttr(src[n:j]) || j+2 > len(src) || src[j] != '=' || src[j+1] != '"' {
 			return 0, 0, false
 		}
 		j += 2

@@ -217,3 +217,56 @@ func FuzzPlainAsFull(f *testing.F) {
 		checkPlain(t, src)
 	})
 }
+
+// benchStories are converted stories minifyPlain takes, for the benchmarks.
+func benchStories(b *testing.B) [][]byte {
+	conv := markdown.New()
+	rng := rand.New(rand.NewPCG(7, 8))
+	var out [][]byte
+	for len(out) < 200 {
+		md, plain := randomStory(rng)
+		if !plain {
+			continue
+		}
+		res, err := conv.Convert([]byte(md), markdown.Page{Path: "en/talents/x/", BaseURL: "https://example.org/"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, ok := minifyPlain(res.HTML); ok {
+			out = append(out, res.HTML)
+		}
+	}
+	return out
+}
+
+// BenchmarkHTML minifies plain converted stories: with the one-pass
+// minifier, and with the full one.
+func BenchmarkHTML(b *testing.B) {
+	stories := benchStories(b)
+	size := 0
+	for _, s := range stories {
+		size += len(s)
+	}
+	b.Run("plain", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		for b.Loop() {
+			for _, s := range stories {
+				if _, ok := minifyPlain(s); !ok {
+					b.Fatal("not taken")
+				}
+			}
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		buf := make([]byte, 0, 1<<16)
+		for b.Loop() {
+			for _, s := range stories {
+				buf = append(buf[:0], s...) // the full minifier works in place
+				if _, err := files.Bytes("text/html", buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
