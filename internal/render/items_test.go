@@ -9,7 +9,6 @@ import (
 
 	"kakehashi/internal/config"
 	"kakehashi/internal/consent"
-	"kakehashi/internal/content"
 	"kakehashi/internal/site"
 )
 
@@ -19,7 +18,7 @@ import (
 func TestItemsOfIsTheSortedStories(t *testing.T) {
 	cfg := &config.Config{Languages: []string{"ja", "en"}, BaseURL: "https://example.org/"}
 	rng := rand.New(rand.NewPCG(3, 4))
-	var sources []*content.Source
+	files := map[string]string{}
 	for i := range 300 {
 		section := []string{"talents", "employers", "news"}[rng.IntN(3)]
 		date := time.Date(2024, 1, 1+rng.IntN(20), 0, 0, 0, 0, time.UTC).Format("2006-01-02")
@@ -28,20 +27,10 @@ func TestItemsOfIsTheSortedStories(t *testing.T) {
 				continue // untranslated, or missing in both
 			}
 			publish := rng.IntN(6) != 0
-			text := fmt.Sprintf("---\ntitle: Story %d\ndate: %s\nconsent:\n  publish: %t\n---\nBody.\n", i, date, publish)
-			src, err := content.Parse(fmt.Sprintf("content/%s/s%03d.%s.md", section, i, lang), []byte(text), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sources = append(sources, src)
+			files[fmt.Sprintf("content/%s/s%03d.%s.md", section, i, lang)] = fmt.Sprintf("---\ntitle: Story %d\ndate: %s\nconsent:\n  publish: %t\n---\nBody.\n", i, date, publish)
 		}
 	}
-	slices.SortFunc(sources, func(a, b *content.Source) int {
-		if a.Path < b.Path {
-			return -1
-		}
-		return 1
-	})
+	sources := parsedSources(t, cfg, files)
 	for _, unconsented := range []bool{false, true} {
 		s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}, Unconsented: unconsented})
 		if err != nil {

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -70,7 +71,7 @@ func sitemapSite(t *testing.T, baseURL, slug string) *site.Site {
 	t.Helper()
 	cfg := &config.Config{Languages: []string{"ja", "en"}, BaseURL: baseURL}
 	rng := rand.New(rand.NewPCG(5, 6))
-	var sources []*content.Source
+	files := map[string]string{}
 	for i := range 40 {
 		section := []string{"talents", "employers"}[rng.IntN(2)]
 		name := fmt.Sprintf("s%03d", i)
@@ -85,23 +86,28 @@ func sitemapSite(t *testing.T, baseURL, slug string) *site.Site {
 			if rng.IntN(3) == 0 {
 				continue
 			}
-			text := fmt.Sprintf("---\ntitle: Story %d\n%sconsent:\n  publish: true\n---\nBody.\n", i, date)
-			src, err := content.Parse(fmt.Sprintf("content/%s/%s.%s.md", section, name, lang), []byte(text), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sources = append(sources, src)
+			files[fmt.Sprintf("content/%s/%s.%s.md", section, name, lang)] = fmt.Sprintf("---\ntitle: Story %d\n%sconsent:\n  publish: true\n---\nBody.\n", i, date)
 		}
 	}
-	slices.SortFunc(sources, func(a, b *content.Source) int {
-		if a.Path < b.Path {
-			return -1
-		}
-		return 1
-	})
+	sources := parsedSources(t, cfg, files)
 	s, err := site.Build(cfg, sources, site.Options{Consent: consent.Options{Now: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// parsedSources parses files (path: text) as content files, sorted by path
+// as the loader gives them.
+func parsedSources(t *testing.T, cfg *config.Config, files map[string]string) []*content.Source {
+	t.Helper()
+	var sources []*content.Source
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		src, err := content.Parse(p, []byte(files[p]), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, src)
+	}
+	return sources
 }
