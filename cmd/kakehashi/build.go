@@ -122,9 +122,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	opts.Source, opts.Now = sf.source, now
-	// The limit matters once the heap is large, long after the start:
-	// measuring the content (a stat per file) goes on beside the first
-	// stages instead of before them.
 	// Every file is scanned for fingerprints as it is written (the funnel);
 	// --verify adds the verifier's whole-output scan (links, images, stray
 	// files) before the swap, at about the cost of a second build.
@@ -152,6 +149,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	paint := newPainter(stderr)
 	opts.Progress = &build.Progress{}
+	// The limit matters once the heap is large, long after the start: it
+	// is set from the content the build read (see limitMemory).
 	opts.ContentLoaded = limitMemory
 	stopProgress := func() {}
 	if !*quiet {
