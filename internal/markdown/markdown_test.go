@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -104,5 +105,38 @@ func TestLinksThroughAnAliasOfTheSite(t *testing.T) {
 	r := convert(t, "[her story](https://example.org/en/talents/gone/) and [ok](https://example.org/en/talents/ok/)", p)
 	if strings.Contains(string(r.HTML), "gone") || len(r.Dropped) != 1 {
 		t.Errorf("link through the site's other address kept: %s", r.HTML)
+	}
+}
+
+// WithFinish: the Result holds what finish returned, and the buffer the
+// Converter reuses does not show through an earlier Result.
+func TestFinish(t *testing.T) {
+	calls := 0
+	finish := func(html []byte) ([]byte, error) {
+		calls++
+		return append([]byte("<!--f-->"), html...), nil
+	}
+	finished := New(WithFinish(finish))
+	docs := []string{"# One\n\nFirst *story*.\n", "Second story, longer than the first one, with a [link](/en/x/).\n", "三つ目。\n"}
+	var got []Result
+	for _, d := range docs {
+		r, err := finished.Convert([]byte(d), Page{Path: "en/talents/x/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	for i, d := range docs {
+		want := "<!--f-->" + string(convert(t, d, Page{Path: "en/talents/x/"}).HTML)
+		if string(got[i].HTML) != want {
+			t.Errorf("doc %d: %q, want %q", i, got[i].HTML, want)
+		}
+	}
+	if calls != len(docs) {
+		t.Errorf("finish called %d times, want %d", calls, len(docs))
+	}
+	failing := New(WithFinish(func([]byte) ([]byte, error) { return nil, errors.New("no") }))
+	if _, err := failing.Convert([]byte("text\n"), Page{}); err == nil || err.Error() != "no" {
+		t.Errorf("finish's error: %v", err)
 	}
 }

@@ -61,7 +61,6 @@ func WithViewHook(f func(*View)) Option { return func(r *Renderer) { r.extra = a
 func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	r := &Renderer{
 		cfg: cfg,
-		md:  markdown.New(markdown.WithUnsafe(cfg.Markup.Unsafe)),
 		// Twice as many workers as processors: a page's work ends in
 		// system calls (a folder, a file) that leave a processor idle
 		// while they wait, and the long site-wide jobs (the search
@@ -71,6 +70,11 @@ func New(cfg *config.Config, layouts fs.FS, opts ...Option) (*Renderer, error) {
 	for _, o := range opts {
 		o(r)
 	}
+	mdOpts := []markdown.Option{markdown.WithUnsafe(cfg.Markup.Unsafe)}
+	if r.minify {
+		mdOpts = append(mdOpts, markdown.WithFinish(minifyConverted))
+	}
+	r.md = markdown.New(mdOpts...)
 	var err error
 	if r.strings, err = loadStrings(layouts, cfg.Languages); err != nil {
 		return nil, err
@@ -387,7 +391,8 @@ func indexOf(pages []*site.Page) map[*site.Page]int {
 	return index
 }
 
-// convert turns p's Markdown into HTML (minified, when the renderer minifies).
+// convert turns p's Markdown into HTML (minified, when the renderer
+// minifies: the Converter finishes with minifyConverted).
 func (r *Renderer) convert(p *site.Page, s *site.Site) (markdown.Result, error) {
 	res, err := r.md.Convert(p.Source.Body, markdown.Page{Path: p.Path, BaseURL: r.cfg.BaseURL, Aliases: r.cfg.Aliases, Links: s})
 	if err != nil {
@@ -395,15 +400,28 @@ func (r *Renderer) convert(p *site.Page, s *site.Site) (markdown.Result, error) 
 		if errors.As(err, &ne) {
 			return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine+ne.Line-1, "lists or block quotes are nested more than %d levels deep: flatten them", markdown.MaxNesting)
 		}
-		return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "markdown: %v", err)
-	}
-	if r.minify {
-		if res.HTML, err = minifier.HTML(res.HTML); err != nil {
-			return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "minify: %v", err)
+		var me *minifyError
+		if errors.As(err, &me) {
+			return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "minify: %v", me.err)
 		}
+		return res, fileerr.Errorf(p.Source.Path, p.Source.BodyLine, "markdown: %v", err)
 	}
 	return res, nil
 }
+
+// minifyConverted minifies a page's converted Markdown, as the Converter
+// finishes it (see markdown.WithFinish).
+func minifyConverted(html []byte) ([]byte, error) {
+	out, err := minifier.HTML(html)
+	if err != nil {
+		return nil, &minifyError{err}
+	}
+	return out, nil
+}
+
+type minifyError struct{ err error }
+
+func (e *minifyError) Error() string { return "minify: " + e.err.Error() }
 
 // minifiedWriter takes files that are minified already (publish.Funnel).
 type minifiedWriter interface {
