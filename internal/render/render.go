@@ -190,7 +190,7 @@ func (r *Renderer) Prepare(s *site.Site, c *Cache, opts ...PrepareOption) (pr *P
 		if p.IsItem() && c != nil {
 			// Kept for the next rebuild's search index; a one-off build
 			// takes it when the index is built, and keeps it no longer.
-			bd.search = searchText(p, visibleText(string(bd.html)))
+			bd.search = searchText(p, string(bd.html))
 		}
 		for _, f := range res.Dropped {
 			bd.warnings = append(bd.warnings, fmt.Sprintf("%s: link to %s rendered as plain text: it is not published", p.Source.Path, f))

@@ -32,7 +32,7 @@ func (b *viewBuilder) searchDoc(p *site.Page, i int) search.Doc {
 	bd := &b.bodies[i]
 	text := bd.search
 	if text == "" {
-		text = searchText(p, visibleText(string(bd.html)))
+		text = searchText(p, string(bd.html))
 	}
 	d := search.Doc{URL: b.url(p), Title: p.Title, Text: text}
 	b.fp.storeDoc(i, d)
@@ -42,9 +42,27 @@ func (b *viewBuilder) searchDoc(p *site.Page, i int) search.Doc {
 // searchText is what the index holds of a story besides its title: the
 // fields its page shows (see page), nothing else, and the visible text of
 // its body.
-func searchText(p *site.Page, visible string) string {
+func searchText(p *site.Page, body string) string {
 	m := &p.Source.Meta
-	return strings.Join([]string{p.Name, m.Role, m.Company, strings.Join(m.Skills, " "), visible}, " ")
+	var b strings.Builder
+	n := len(p.Name) + len(m.Role) + len(m.Company) + len(body) + 4
+	for _, skill := range m.Skills {
+		n += len(skill) + 1
+	}
+	b.Grow(n)
+	for _, field := range []string{p.Name, m.Role, m.Company} {
+		b.WriteString(field)
+		b.WriteByte(' ')
+	}
+	for i, skill := range m.Skills {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(skill)
+	}
+	b.WriteByte(' ')
+	writeVisibleText(&b, body)
+	return b.String()
 }
 
 // TextChecker is a Writer that can also check text that is published only
@@ -118,23 +136,43 @@ func buildIndex(w Writer, rel string, n int, doc func(k int) search.Doc) ([]byte
 func visibleText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
+	writeVisibleText(&b, s)
+	return b.String()
+}
+
+// writeVisibleText writes the visible text of s to b.
+func writeVisibleText(b *strings.Builder, s string) {
+	if strings.IndexByte(s, '&') >= 0 {
+		// References are decoded in the text as a whole, after the tags
+		// are gone: written to a builder of its own first.
+		var t strings.Builder
+		t.Grow(len(s))
+		writeTextRuns(&t, s)
+		b.WriteString(html.UnescapeString(t.String()))
+		return
+	}
+	writeTextRuns(b, s)
+}
+
+// writeTextRuns writes s without its tags, each tag but an inline one
+// written as " | ".
+func writeTextRuns(b *strings.Builder, s string) {
 	for {
 		i := strings.IndexByte(s, '<')
 		if i < 0 {
 			b.WriteString(s)
-			break
+			return
 		}
 		b.WriteString(s[:i])
 		j := strings.IndexByte(s[i:], '>')
 		if j < 0 {
-			break
+			return
 		}
 		if !inlineTag(s[i+1 : i+j]) {
 			b.WriteString(" | ")
 		}
 		s = s[i+j+1:]
 	}
-	return html.UnescapeString(b.String())
 }
 
 // inlineTag reports whether the tag body ("em", "/a", `a href="/x/"`) is an

@@ -129,3 +129,26 @@ func TestVisibleText(t *testing.T) {
 		t.Errorf("visibleText = %q", got)
 	}
 }
+
+// searchText is the shown fields and the body's visible text, each once,
+// a space apart; references are decoded in the body only.
+func TestSearchText(t *testing.T) {
+	src := &content.Source{Meta: content.Meta{Role: "Nurse", Company: "A&amp;B Care", Skills: []string{"care", "ja"}}}
+	for _, tt := range []struct {
+		name, body, want string
+		skills           []string
+	}{
+		{"plain body", "<p>Hello <em>world</em></p>", " | Hello world | ", []string{"care", "ja"}},
+		{"references in the body", "<p>Tom &amp; Jerry &quot;x&quot;</p>", ` | Tom & Jerry "x" | `, []string{"care", "ja"}},
+		{"no skills", "<p>x</p>", " | x | ", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src.Meta.Skills = tt.skills
+			p := &site.Page{Name: "Amina K.", Source: src}
+			want := strings.Join([]string{p.Name, "Nurse", "A&amp;B Care", strings.Join(tt.skills, " "), tt.want}, " ")
+			if got := searchText(p, tt.body); got != want {
+				t.Errorf("searchText = %q, want %q", got, want)
+			}
+		})
+	}
+}
