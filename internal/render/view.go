@@ -294,11 +294,18 @@ func (b *viewBuilder) page(p *site.Page) *View {
 		c := b.card(p.Employer, p.Lang)
 		v.Employer = &c
 	}
+	if len(p.Talents) > 0 {
+		v.Talents = make([]Card, 0, len(p.Talents))
+	}
 	for _, t := range p.Talents {
 		v.Talents = append(v.Talents, b.card(t, p.Lang))
 	}
-	for _, c := range listed(p) {
-		v.Pages = append(v.Pages, b.card(c, p.Lang))
+	if list := listed(p); len(list) > 0 {
+		// A list page holds thousands of cards: one slice of them.
+		v.Pages = make([]Card, 0, len(list))
+		for _, c := range list {
+			v.Pages = append(v.Pages, b.card(c, p.Lang))
+		}
 	}
 	for _, lang := range cfg.Languages {
 		t := p
