@@ -206,18 +206,24 @@ func (b *viewBuilder) card(p *site.Page, lang string) Card {
 	if h, ok := b.fp.cache().cardHTML(f); ok {
 		c.HTML = h
 	} else {
-		var buf bytes.Buffer
-		if err := b.r.theme(lang).executeCard(&buf, c); err != nil {
+		buf := cardBufs.Get().(*bytes.Buffer)
+		buf.Reset()
+		if err := b.r.theme(lang).executeCard(buf, c); err != nil {
 			err = b.r.explain(err, func(ts *templates) error { return ts.executeCard(io.Discard, c) })
 			b.fail(fmt.Errorf("layouts/partials/card.html: %w", err))
 		} else {
 			c.HTML = template.HTML(buf.String())
 			b.fp.cache().storeCardHTML(f, c.HTML)
 		}
+		cardBufs.Put(buf)
 	}
 	b.cards.Store(key, c)
 	return c
 }
+
+// cardBufs are the buffers cards are rendered into before their HTML is
+// copied out: thousands of cards, a few buffers.
+var cardBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (b *viewBuilder) newCard(p *site.Page, lang string) Card {
 	c := Card{Kind: string(p.Kind), Title: p.Title, URL: b.url(p), Date: p.Date, Name: p.Name, Lang: p.Lang}
