@@ -73,13 +73,13 @@ func TestLinksToSkippedItems(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := convert(t, tt.src, p)
-			if string(r.HTML) != tt.want {
+			if r.HTML != tt.want {
 				t.Errorf("got %q, want %q", r.HTML, tt.want)
 			}
 			if strings.Contains(tt.want, "gone") {
 				return
 			}
-			if strings.Contains(string(r.HTML), "gone") && len(r.Dropped) == 0 {
+			if strings.Contains(r.HTML, "gone") && len(r.Dropped) == 0 {
 				t.Error("link to a skipped item kept")
 			}
 		})
@@ -103,7 +103,7 @@ func TestSummaryIsFirstParagraph(t *testing.T) {
 func TestLinksThroughAnAliasOfTheSite(t *testing.T) {
 	p := Page{Path: "en/employers/acme/", BaseURL: "https://org.github.io/site/", Aliases: []string{"https://example.org/"}, Links: skipped{"en/talents/gone/": "content/talents/gone.en.md"}}
 	r := convert(t, "[her story](https://example.org/en/talents/gone/) and [ok](https://example.org/en/talents/ok/)", p)
-	if strings.Contains(string(r.HTML), "gone") || len(r.Dropped) != 1 {
+	if strings.Contains(r.HTML, "gone") || len(r.Dropped) != 1 {
 		t.Errorf("link through the site's other address kept: %s", r.HTML)
 	}
 }
@@ -112,9 +112,9 @@ func TestLinksThroughAnAliasOfTheSite(t *testing.T) {
 // Converter reuses does not show through an earlier Result.
 func TestFinish(t *testing.T) {
 	calls := 0
-	finish := func(html []byte) ([]byte, error) {
+	finish := func(html []byte) (string, error) {
 		calls++
-		return append([]byte("<!--f-->"), html...), nil
+		return "<!--f-->" + string(html), nil
 	}
 	finished := New(WithFinish(finish))
 	docs := []string{"# One\n\nFirst *story*.\n", "Second story, longer than the first one, with a [link](/en/x/).\n", "三つ目。\n"}
@@ -127,15 +127,15 @@ func TestFinish(t *testing.T) {
 		got = append(got, r)
 	}
 	for i, d := range docs {
-		want := "<!--f-->" + string(convert(t, d, Page{Path: "en/talents/x/"}).HTML)
-		if string(got[i].HTML) != want {
+		want := "<!--f-->" + convert(t, d, Page{Path: "en/talents/x/"}).HTML
+		if got[i].HTML != want {
 			t.Errorf("doc %d: %q, want %q", i, got[i].HTML, want)
 		}
 	}
 	if calls != len(docs) {
 		t.Errorf("finish called %d times, want %d", calls, len(docs))
 	}
-	failing := New(WithFinish(func([]byte) ([]byte, error) { return nil, errors.New("no") }))
+	failing := New(WithFinish(func([]byte) (string, error) { return "", errors.New("no") }))
 	if _, err := failing.Convert([]byte("text\n"), Page{}); err == nil || err.Error() != "no" {
 		t.Errorf("finish's error: %v", err)
 	}

@@ -65,12 +65,14 @@ func File(mediaType string, data []byte) ([]byte, error) {
 	return files.Bytes(mediaType, data)
 }
 
-// HTML minifies a piece of HTML, such as a page's converted Markdown.
-func HTML(data []byte) ([]byte, error) {
+// HTML minifies a piece of HTML, such as a page's converted Markdown, which
+// the renderer keeps as a string. It may change data.
+func HTML(data []byte) (string, error) {
 	if out, ok := minifyPlain(data); ok {
 		return out, nil
 	}
-	return files.Bytes("text/html", data)
+	out, err := files.Bytes("text/html", data)
+	return string(out), err
 }
 
 // Template minifies the text of an html/template file and leaves its actions

@@ -1,5 +1,7 @@
 package minifier
 
+import "strings"
+
 // Most stories convert to the same few tags with nothing to shorten but the
 // newlines goldmark puts between blocks and a few character references.
 // Running tdewolff's tokenizer over every such page was a twentieth of a
@@ -50,8 +52,9 @@ const (
 // plainTagKind with the attributes of plainAttr in double quotes, text whose
 // white space is single spaces and newlines between words, newlines between
 // blocks, and no character references but &amp; &lt; &gt; &quot;.
-func minifyPlain(src []byte) (out []byte, ok bool) {
-	out = make([]byte, 0, len(src))
+func minifyPlain(src []byte) (string, bool) {
+	var out strings.Builder
+	out.Grow(len(src))
 	prev := prevBlock
 	// Whether the last character written, inline tags aside, is a word's or
 	// white space: white space is kept only after a word, and never before
@@ -62,12 +65,12 @@ func minifyPlain(src []byte) (out []byte, ok bool) {
 		case c == '<':
 			j, kind, ok := plainTag(src, i)
 			if !ok {
-				return nil, false
+				return "", false
 			}
 			switch kind {
 			case tagBlock:
 				if space {
-					return nil, false
+					return "", false
 				}
 				prev, word = prevBlock, false
 			case tagBreak:
@@ -75,7 +78,7 @@ func minifyPlain(src []byte) (out []byte, ok bool) {
 			default:
 				prev = prevInline
 			}
-			out = append(out, src[i:j]...)
+			out.Write(src[i:j])
 			i = j
 		case c == ' ' || c == '\n':
 			next := byte(0)
@@ -88,22 +91,22 @@ func minifyPlain(src []byte) (out []byte, ok bool) {
 			case prev == prevBreak && c == '\n' && next > ' ' && next != '<' && next != '&':
 				// After <br>, before a word: dropped.
 			case word && next > ' ' && (next != '<' || inlineAt(src, i+1)):
-				out = append(out, c)
+				out.WriteByte(c)
 				word, space = false, true
 			default:
-				return nil, false
+				return "", false
 			}
 			i++
 		case c == '&':
 			ref, n := plainRef(src[i:])
 			if n == 0 {
-				return nil, false
+				return "", false
 			}
-			out = append(out, ref...)
+			out.WriteString(ref)
 			i += n
 			prev, word, space = prevInline, true, false
 		case c < ' ' || c == '>' || c == 0x7f:
-			return nil, false
+			return "", false
 		default:
 			// The run goes on over single spaces and newlines between
 			// words, which are kept (see above).
@@ -117,12 +120,15 @@ func minifyPlain(src []byte) (out []byte, ok bool) {
 					break
 				}
 			}
-			out = append(out, src[i:j]...)
+			out.Write(src[i:j])
 			i = j
 			prev, word, space = prevInline, true, false
 		}
 	}
-	return out, !space
+	if space {
+		return "", false
+	}
+	return out.String(), true
 }
 
 // plainText are the bytes a run of text goes on with: all but white

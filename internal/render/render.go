@@ -411,10 +411,10 @@ func (r *Renderer) convert(p *site.Page, s *site.Site) (markdown.Result, error) 
 
 // minifyConverted minifies a page's converted Markdown, as the Converter
 // finishes it (see markdown.WithFinish).
-func minifyConverted(html []byte) ([]byte, error) {
+func minifyConverted(html []byte) (string, error) {
 	out, err := minifier.HTML(html)
 	if err != nil {
-		return nil, &minifyError{err}
+		return "", &minifyError{err}
 	}
 	return out, nil
 }
