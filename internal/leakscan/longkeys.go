@@ -56,8 +56,8 @@ const (
 
 // longKeys finds the long keys.
 type longKeys struct {
-	filter []uint64 // see filterBits: the windows' hashes, two bits each
-	shift  uint     // h>>shift is a word of filter
+	filter []uint64   // see filterBits: the windows' hashes, two bits each
+	shift  uint       // h>>shift is a word of filter
 	long2  bool       // some keys have long windows
 	slots  []longSlot // the hashes of the indexed windows, open addressing
 	refs   []longRef  // the windows, grouped by hash (see longSlot)
