@@ -6,7 +6,7 @@
 // A Scanner is built once from all needles (New) and is then safe for
 // concurrent use. Find makes one pass over the text: a streaming normaliser
 // feeds an Aho–Corasick automaton for the short needles (names, slugs) and
-// a hash of fixed windows, looked up every eighth byte, for the long ones
+// a hash of fixed windows, looked up every 16th byte, for the long ones
 // (sentences; see longkeys.go), so the cost is linear in the text plus the
 // matches, whatever the number of needles.
 //
