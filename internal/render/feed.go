@@ -137,13 +137,17 @@ type xhtmlLink struct {
 // included, as search engines expect). minified tells whether it is
 // minified already (see compactSitemap).
 func (r *Renderer) sitemap(s *site.Site) (data []byte, minified bool, err error) {
-	if data, ok := r.compactSitemap(s); ok && r.minify {
-		return data, true, nil
+	set := r.sitemapSet(s)
+	if r.minify {
+		if data, ok := compactSitemap(set); ok {
+			return data, true, nil
+		}
 	}
-	data, err = marshalXML(r.sitemapSet(s))
+	data, err = marshalXML(set)
 	return data, false, err
 }
 
+// sitemapSet is what the sitemap lists, however it is written.
 func (r *Renderer) sitemapSet(s *site.Site) urlset {
 	set := urlset{XHTML: "http://www.w3.org/1999/xhtml"}
 	for _, p := range s.Pages {
@@ -170,55 +174,36 @@ func (r *Renderer) sitemapSet(s *site.Site) urlset {
 // sitemapHead is how the minified sitemap starts.
 const sitemapHead = `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">`
 
-// compactSitemap writes the sitemap as encoding/xml and the minifier would
-// together (TestCompactSitemapAsMarshalled), straight: a line per page
-// through reflection and a second pass was a fiftieth of a build. It
-// leaves (ok false) sites whose addresses or languages hold a character
-// XML escapes to the long way.
-func (r *Renderer) compactSitemap(s *site.Site) (data []byte, ok bool) {
-	if !xmlPlain(r.cfg.BaseURL) {
-		return nil, false
-	}
-	for _, lang := range r.cfg.Languages {
-		if !xmlPlain(lang) {
-			return nil, false
-		}
-	}
-	b := bytes.NewBuffer(make([]byte, 0, 256*len(s.Pages)))
+// compactSitemap writes set as encoding/xml and the minifier would together
+// (TestCompactSitemapAsMarshalled), straight: a line per page through
+// reflection and a second pass was a fiftieth of a build. It leaves (ok
+// false) a set holding a character XML escapes to the long way.
+func compactSitemap(set urlset) (data []byte, ok bool) {
+	b := bytes.NewBuffer(make([]byte, 0, 256*len(set.URLs)))
 	b.WriteString(sitemapHead)
-	var date [len("2006-01-02")]byte
-	for _, p := range s.Pages {
-		if !xmlPlain(p.Path) {
+	for _, u := range set.URLs {
+		if !xmlPlain(u.Loc) || !xmlPlain(u.LastMod) {
 			return nil, false
 		}
 		b.WriteString("<url><loc>")
-		b.WriteString(r.cfg.BaseURL)
-		b.WriteString(p.Path)
+		b.WriteString(u.Loc)
 		b.WriteString("</loc>")
-		if !p.Date.IsZero() {
+		if u.LastMod != "" {
 			b.WriteString("<lastmod>")
-			b.Write(p.Date.AppendFormat(date[:0], "2006-01-02"))
+			b.WriteString(u.LastMod)
 			b.WriteString("</lastmod>")
 		}
-		if len(p.Translations) > 0 {
-			for _, lang := range r.cfg.Languages {
-				t := p
-				if lang != p.Lang {
-					t = p.Translation(lang)
-				}
-				if t == nil {
-					continue
-				}
-				if !xmlPlain(t.Path) {
-					return nil, false
-				}
-				b.WriteString(`<xhtml:link rel="alternate" hreflang="`)
-				b.WriteString(lang)
-				b.WriteString(`" href="`)
-				b.WriteString(r.cfg.BaseURL)
-				b.WriteString(t.Path)
-				b.WriteString(`"/>`)
+		for _, alt := range u.Alts {
+			if !xmlPlain(alt.Rel) || !xmlPlain(alt.HrefLang) || !xmlPlain(alt.Href) {
+				return nil, false
 			}
+			b.WriteString(`<xhtml:link rel="`)
+			b.WriteString(alt.Rel)
+			b.WriteString(`" hreflang="`)
+			b.WriteString(alt.HrefLang)
+			b.WriteString(`" href="`)
+			b.WriteString(alt.Href)
+			b.WriteString(`"/>`)
 		}
 		b.WriteString("</url>")
 	}

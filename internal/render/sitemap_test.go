@@ -39,7 +39,7 @@ func TestCompactSitemapAsMarshalled(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compact, ok := r.compactSitemap(s)
+			compact, ok := compactSitemap(r.sitemapSet(s))
 			if ok != tt.compact {
 				t.Fatalf("compactSitemap took it: %v, want %v", ok, tt.compact)
 			}
