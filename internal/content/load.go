@@ -245,11 +245,12 @@ func frontFormatOf(line []byte) *frontFormat {
 // splitFront finds the front matter of raw as adrg/frontmatter does
 // (TestSplitFrontAsFrontmatter): the first line that is not blank must be
 // a delimiter, the first later line that is the same delimiter closes it,
-// white space around either ignored. open is the line of the opening
-// delimiter (from 0); front is what lies between the two, body what
-// follows the closing line. The library reads the file line by line through
-// a buffer and a string per line, a fortieth of a build; this reads it in
-// place.
+// white space around either ignored. open is the line of the first line
+// that is not blank (from 0), f its format if it is a delimiter (also when
+// it is never closed, for the error); front is what lies between the two
+// delimiters, body what follows the closing line. The library reads the
+// file line by line through a buffer and a string per line, a fortieth of
+// a build; this reads it in place.
 func splitFront(raw []byte) (f *frontFormat, open int, front []byte, bodyStart int, found bool) {
 	off := 0
 	// nextLine returns the line at off, trimmed, and moves past it; atEOF
@@ -266,15 +267,13 @@ func splitFront(raw []byte) (f *frontFormat, open int, front []byte, bodyStart i
 	}
 	for {
 		line, atEOF := nextLine()
-		if atEOF {
-			return nil, 0, nil, 0, false
-		}
-		if len(line) == 0 {
+		if len(line) == 0 && !atEOF && off < len(raw) {
 			open++
 			continue
 		}
-		if f = frontFormatOf(line); f == nil {
-			return nil, 0, nil, 0, false
+		// A delimiter on the last line, without a line end, opens nothing.
+		if f = frontFormatOf(line); f == nil || atEOF {
+			return f, open, nil, 0, false
 		}
 		break
 	}
@@ -286,28 +285,17 @@ func splitFront(raw []byte) (f *frontFormat, open int, front []byte, bodyStart i
 			return f, open, raw[start:lineStart], off, true
 		}
 		if atEOF {
-			return nil, 0, nil, 0, false
+			return f, open, nil, 0, false
 		}
 	}
 }
 
 func (s *Source) parseFront() error {
 	f, open, front, bodyStart, found := splitFront(s.Raw)
-	if !found {
-		// The line the front matter should open on, after any blank lines.
-		open, rest := 0, s.Raw
-		for {
-			line, after, _ := bytes.Cut(rest, []byte("\n"))
-			if len(bytes.TrimSpace(line)) != 0 || len(after) == 0 {
-				break
-			}
-			open++
-			rest = after
-		}
-		first, _, _ := bytes.Cut(rest, []byte("\n"))
-		if d := string(bytes.TrimSpace(first)); d == "---" || d == "+++" {
-			return fileerr.Errorf(s.Path, open+1, "front matter opened with %s is never closed: add a line with %s after it", d, d)
-		}
+	switch {
+	case !found && f != nil:
+		return fileerr.Errorf(s.Path, open+1, "front matter opened with %s is never closed: add a line with %s after it", f.delim, f.delim)
+	case !found:
 		return fileerr.Errorf(s.Path, open+1, "no front matter: add a --- (YAML) or +++ (TOML) block with at least title and consent at the top of the file")
 	}
 	var m map[string]any

@@ -3,9 +3,12 @@ package content
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/adrg/frontmatter"
+
+	"kakehashi/internal/config"
 )
 
 // libraryFront splits raw with adrg/frontmatter, which the content format's
@@ -79,4 +82,25 @@ func FuzzSplitFrontAsFrontmatter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		checkSplit(t, raw)
 	})
+}
+
+// A file without front matter, or with front matter never closed, is
+// refused on the line where the front matter should open, after any blank
+// lines.
+func TestFrontErrorsNameTheOpeningLine(t *testing.T) {
+	cfg := &config.Config{Languages: []string{"en"}}
+	for src, want := range map[string]string{
+		"":                       "x.en.md:1: no front matter",
+		"\n\n":                   "x.en.md:2: no front matter",
+		"\n\ntext\n":             "x.en.md:3: no front matter",
+		"\n  \n---":              "x.en.md:3: front matter opened with --- is never closed",
+		"\n\n---\ntitle: A\n":    "x.en.md:3: front matter opened with --- is never closed",
+		"+++\ntitle = 'A'\n":     "x.en.md:1: front matter opened with +++ is never closed",
+		"---\ntitle: A\n--- x\n": "x.en.md:1: front matter opened with --- is never closed",
+	} {
+		_, err := Parse("content/talents/x.en.md", []byte(src), cfg)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", src, err, want)
+		}
+	}
 }
