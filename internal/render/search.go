@@ -129,18 +129,10 @@ func buildIndex(w Writer, rel string, n int, doc func(k int) search.Doc) ([]byte
 	return b.Bytes(), nil
 }
 
-// visibleText reduces rendered HTML to the text a reader sees. Inline tags
-// vanish ("Ami<em>na</em>" reads "Amina"); every other tag ends a run of
-// text and becomes " | ", so that neither the index nor the leak scan joins
-// the end of one paragraph to the start of the next.
-func visibleText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	writeVisibleText(&b, s)
-	return b.String()
-}
-
-// writeVisibleText writes the visible text of s to b.
+// writeVisibleText writes the text a reader sees of rendered HTML s to b.
+// Inline tags vanish ("Ami<em>na</em>" reads "Amina"); every other tag ends
+// a run of text and becomes " | ", so that neither the index nor the leak
+// scan joins the end of one paragraph to the start of the next.
 func writeVisibleText(b *strings.Builder, s string) {
 	if strings.IndexByte(s, '&') >= 0 {
 		// References are decoded in the text as a whole, after the tags

@@ -124,9 +124,11 @@ func TestSearchTextCheckedOncePerNeedles(t *testing.T) {
 }
 
 func TestVisibleText(t *testing.T) {
-	got := visibleText(`<p>Hello <a href="/x/">world</a> &amp; 日本</p><ul><li>one</li></ul>`)
+	var b strings.Builder
+	writeVisibleText(&b, `<p>Hello <a href="/x/">world</a> &amp; 日本</p><ul><li>one</li></ul>`)
+	got := b.String()
 	if strings.Join(strings.Fields(got), " ") != "| Hello world & 日本 | | | one | |" {
-		t.Errorf("visibleText = %q", got)
+		t.Errorf("writeVisibleText wrote %q", got)
 	}
 }
 

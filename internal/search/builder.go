@@ -160,11 +160,10 @@ func (b *Builder) Add(d Doc) error {
 	if b.byURL[d.URL] != nil {
 		return fmt.Errorf("search: %s is given twice (documents %d and %d)", d.URL, slices.IndexFunc(b.docs, func(e *entry) bool { return e.url == d.URL }), len(b.docs))
 	}
-	e := &entry{gen: b.gen}
-	b.update(e, d, len(b.docs))
-	e.text = ""
-	b.docs = append(b.docs, e)
-	b.byURL[d.URL] = e
+	if err := b.Set(d); err != nil {
+		return err
+	}
+	b.byURL[d.URL].text = ""
 	return nil
 }
 
