@@ -109,7 +109,9 @@ func New(opts ...Option) *Converter {
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return &Converter{md: md, finish: c.finish}
+	conv := &Converter{md: md, finish: c.finish}
+	conv.bufs.New = func() any { return new(bytes.Buffer) }
+	return conv
 }
 
 var (
@@ -235,15 +237,15 @@ func (c *Converter) convert(src []byte, p Page) (Result, error) {
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	ctx.Set(pageKey, &p)
 	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	buf := new(bytes.Buffer)
+	var buf *bytes.Buffer
 	if c.finish != nil {
-		if b, ok := c.bufs.Get().(*bytes.Buffer); ok {
-			buf = b
-			buf.Reset()
-		}
+		buf = c.bufs.Get().(*bytes.Buffer)
+		buf.Reset()
 		// Back to the pool only from here: after a time-out, the caller
 		// has gone and this goroutine alone holds it.
 		defer c.bufs.Put(buf)
+	} else {
+		buf = new(bytes.Buffer)
 	}
 	buf.Grow(len(src) + len(src)/2)
 	if err := c.md.Renderer().Render(bufferWriter{buf}, src, doc); err != nil {
