@@ -2,10 +2,8 @@ package leakscan
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"math/bits"
-	"slices"
 )
 
 // Long keys (the sentences of stories that are not published, long titles)
@@ -59,26 +57,26 @@ const (
 
 // longKeys finds the long keys.
 type longKeys struct {
-	filter []uint64   // see filterBits: the windows' hashes, two bits each
-	shift  uint       // h>>shift is a word of filter
+	filter []uint64   // see filterBits: the windows' hashes, four bits each
+	short  bool       // some keys have short windows
 	long2  bool       // some keys have long windows
-	slots  []longSlot // the hashes of the indexed windows, open addressing
-	refs   []longRef  // the windows, grouped by hash (see longSlot)
+	slots  []longSlot // the indexed windows, open addressing by hash
 	bytes  [][]byte   // the keys, by key index (nil for the automaton's)
 }
 
-// longSlot holds the windows that hash to hash: refs[first:first+n].
-// n == 0 marks an empty slot.
+// longSlot is an indexed window: it hashes to hash and ends at byte end
+// of key, whose first eight bytes are head. end == 0 marks an empty slot
+// (a window ends at gramLen-1 or later).
+//
+// Why the head: the text meets a window of a key far more often than the
+// key (a site repeats its phrases), and each such meeting would otherwise
+// read the key, somewhere in megabytes of keys; the text before the
+// window is at hand.
 type longSlot struct {
-	hash     uint64
-	first, n uint32
-}
-
-// longRef is a key one of whose indexed windows hashes to a value: the
-// window ends at byte end of the key.
-type longRef struct {
-	key int32
-	end int32
+	hash uint64
+	head uint64
+	key  int32
+	end  int32
 }
 
 // pending is a long key whose window was seen but whose last byte is not
@@ -124,14 +122,12 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 	if n == 0 {
 		return lk
 	}
-	// About 32 bits a window, two set by each: a checked position hits
-	// the filter by chance about once in 270 (one bit in 64 bits a
-	// window was once in 64, and on 40,000 pages each such hit was a
-	// look-up in a table of megabytes). Twice the bits would halve the
-	// hits, but the filter, larger than the cache, cost more.
-	size := max(4096, 1<<bits.Len(uint(n)*stride*32))
-	lk.filter = make([]uint64, size/64)
-	lk.shift = uint(64 - bits.TrailingZeros(uint(size/64)))
+	// 16 bits a window, four set by each: a checked position hits the
+	// filter by chance about once in 400, and the filter of 40,000 pages'
+	// sentences fits in a core's cache. (Two bits in 32 a window hit about
+	// as often from a filter twice the size; each hit is a look-up in a
+	// table of megabytes.)
+	lk.filter = make([]uint64, max(64, n*stride*16/64))
 
 	// How many windows of all long keys hash to each bucket (of a table
 	// small enough for the cache: an estimate is enough).
@@ -147,11 +143,11 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 			}
 		}
 	}
-	type window struct {
-		hash uint64
-		ref  longRef
-	}
-	windows := make([]window, 0, n*stride)
+	// At least half the slots empty. Windows that hash alike are found
+	// along the probe sequence in the order they were put, by key index,
+	// so that keys are confirmed in the same order every time.
+	lk.slots = make([]longSlot, 2<<bits.Len(uint(n*stride)))
+	mask := len(lk.slots) - 1
 	for i, k := range lk.bytes {
 		if k == nil {
 			continue
@@ -160,6 +156,8 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 		size := gramLen
 		if len(k) >= minLong2 {
 			size, lk.long2 = 2*gramLen, true
+		} else {
+			lk.short = true
 		}
 		// The stride consecutive windows with the smallest sum of counts;
 		// ties go to the later ones, after which fewer of the key's bytes
@@ -177,30 +175,13 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 		}
 		for at := best; at < best+stride; at++ {
 			h := hashes[at]
-			lk.filter[h>>lk.shift] |= filterBits(h)
-			windows = append(windows, window{h, longRef{key: int32(i), end: int32(at + size - 1)}})
+			lk.filter[filterWord(h, len(lk.filter))] |= filterBits(h)
+			s := int(h) & mask
+			for lk.slots[s].end != 0 {
+				s = (s + 1) & mask
+			}
+			lk.slots[s] = longSlot{hash: h, head: binary.LittleEndian.Uint64(k), key: int32(i), end: int32(at + size - 1)}
 		}
-	}
-
-	// The windows grouped by hash (in key order within a group, so that
-	// keys are confirmed in the same order every time), and a slot for
-	// each hash, at least half the slots empty.
-	slices.SortStableFunc(windows, func(a, b window) int { return cmp.Compare(a.hash, b.hash) })
-	lk.refs = make([]longRef, len(windows))
-	lk.slots = make([]longSlot, 2<<bits.Len(uint(len(windows))))
-	mask := len(lk.slots) - 1
-	for i := 0; i < len(windows); {
-		j := i
-		for j < len(windows) && windows[j].hash == windows[i].hash {
-			lk.refs[j] = windows[j].ref
-			j++
-		}
-		k := int(windows[i].hash) & mask
-		for lk.slots[k].n != 0 {
-			k = (k + 1) & mask
-		}
-		lk.slots[k] = longSlot{hash: windows[i].hash, first: uint32(i), n: uint32(j - i)}
-		i = j
 	}
 	return lk
 }
@@ -223,24 +204,16 @@ func keyWindows(key []byte, hashes []uint64) []uint64 {
 	return hashes
 }
 
-// filterBits are the two bits of the filter's word h>>shift that a window
-// hashing to h sets: from the low bits, which the word's index leaves.
-func filterBits(h uint64) uint64 {
-	return 1<<(h&63) | 1<<(h>>6&63)
+// filterWord is the word of a filter of n words that a window hashing to
+// h sets bits in: from the high bits, which filterBits leaves.
+func filterWord(h uint64, n int) uint64 {
+	return (h >> 32) * uint64(n) >> 32
 }
 
-// lookup returns the indexed windows that hash to h.
-func (lk *longKeys) lookup(h uint64) []longRef {
-	mask := len(lk.slots) - 1
-	for k := int(h) & mask; ; k = (k + 1) & mask {
-		s := &lk.slots[k]
-		if s.n == 0 {
-			return nil
-		}
-		if s.hash == h {
-			return lk.refs[s.first : s.first+s.n]
-		}
-	}
+// filterBits are the four bits of its word that a window hashing to h
+// sets.
+func filterBits(h uint64) uint64 {
+	return 1<<(h&63) | 1<<(h>>6&63) | 1<<(h>>12&63) | 1<<(h>>18&63)
 }
 
 // scanLong checks the new bytes of the window, buf[st.m:st.w], for long
@@ -261,12 +234,15 @@ func (st *stream) scanLong() {
 	for q < gramLen-1 {
 		q += stride
 	}
-	filter, shift := lk.filter, lk.shift
+	filter := lk.filter
+	n := len(filter)
 	buf := st.buf[:st.w]
 	for ; q < len(buf); q += stride {
 		h := windowHash(buf[q+1-gramLen:])
-		if m := filterBits(h); filter[h>>shift]&m == m {
-			st.windowHit(q, h)
+		if lk.short {
+			if m := filterBits(h); filter[filterWord(h, n)]&m == m {
+				st.windowHit(q, h)
+			}
 		}
 		// Every checked position from gramLen-1 on is checked, in order,
 		// whatever the slides and skips, so the short window gramLen bytes
@@ -275,7 +251,7 @@ func (st *stream) scanLong() {
 		slot := &st.recent[(st.pos0+q)/stride%len(st.recent)]
 		if lk.long2 && q+1 >= 2*gramLen {
 			h2 := windowHash2(*slot, h)
-			if m := filterBits(h2); filter[h2>>shift]&m == m {
+			if m := filterBits(h2); filter[filterWord(h2, n)]&m == m {
 				st.windowHit(q, h2)
 			}
 		}
@@ -287,18 +263,23 @@ func (st *stream) scanLong() {
 // window index q.
 func (st *stream) windowHit(q int, h uint64) {
 	lk := &st.sc.long
-	for _, r := range lk.lookup(h) {
-		key := lk.bytes[r.key]
-		start := q - int(r.end)
-		if start < 0 {
-			continue // the key would start before the text
+	mask := len(lk.slots) - 1
+	for k := int(h) & mask; lk.slots[k].end != 0; k = (k + 1) & mask {
+		s := &lk.slots[k]
+		start := q - int(s.end)
+		if s.hash != h || start < 0 {
+			continue // another window, or the key would start before the text
 		}
-		end := start + len(key) - 1
-		if end >= st.w {
-			st.pending = append(st.pending, pending{end: st.pos0 + end, key: r.key})
+		// The window's end is written, so its key's first eight bytes are.
+		if binary.LittleEndian.Uint64(st.buf[start:]) != s.head {
 			continue
 		}
-		st.confirm(start, end, r.key)
+		end := start + len(lk.bytes[s.key]) - 1
+		if end >= st.w {
+			st.pending = append(st.pending, pending{end: st.pos0 + end, key: s.key})
+			continue
+		}
+		st.confirm(start, end, s.key)
 	}
 }
 
