@@ -151,6 +151,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	opts.Progress = &build.Progress{}
 	// The limit matters once the heap is large, long after the start: it
 	// is set from the content the build read (see limitMemory).
+	pauseCollection()
 	opts.ContentLoaded = limitMemory
 	stopProgress := func() {}
 	if !*quiet {

@@ -18,7 +18,7 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		// A build allocates much and keeps little: collecting less often
 		// saves a fifth of the CPU time; limitMemory bounds the peak.
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(buildGCPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

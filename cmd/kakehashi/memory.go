@@ -18,15 +18,30 @@ const (
 	memoryPerSource = 4
 )
 
+// buildGCPercent is the GOGC of a build (see main).
+const buildGCPercent = 400
+
+// pauseCollection turns the collector off until limitMemory, unless
+// GOMEMLIMIT or GOGC chose otherwise: while the content is read, the heap
+// is the content, all of it kept, and every collection would only mark it
+// (on 40,000 pages one at 180 MB, a tenth of the reading's CPU time).
+func pauseCollection() {
+	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
+		return
+	}
+	debug.SetGCPercent(-1)
+}
+
 // limitMemory sets the soft memory limit for building a site whose content
-// is contentBytes large, unless GOMEMLIMIT or GOGC chose otherwise. The
-// build calls it once the content is read, before most of its memory is
-// used.
+// is contentBytes large and resumes collecting, unless GOMEMLIMIT or GOGC
+// chose otherwise. The build calls it once the content is read, before
+// most of its memory is used.
 func limitMemory(contentBytes int64) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return
 	}
 	debug.SetMemoryLimit(memoryBase + memoryPerSource*contentBytes)
+	debug.SetGCPercent(buildGCPercent)
 }
 
 // contentSize is the size of the files under dir, 0 if it cannot be read.
