@@ -23,7 +23,11 @@ import (
 // instead (the hash of the 32 bytes before the window of 32 folded into
 // it), which the text meets far less often by chance, so that fewer keys
 // are compared for nothing; on 40,000 pages the shorter windows alone made
-// the comparisons a twentieth of the build.
+// the comparisons a twentieth of the build. Each length has its own
+// filter, so that a few keys of one length cost a probe of a few cache
+// lines, not one of the filter of all. (Windows of 96 bytes for the
+// longest keys met the text less often again, but the third hash and
+// probe at every checked position cost more than the look-ups saved.)
 //
 // Every occurrence of a long key is found exactly once: a key has its
 // windows at stride consecutive offsets indexed (from at, chosen per key),
@@ -41,6 +45,9 @@ func withLongFrom(n int) Option { return func(c *config) { c.longFrom = n } }
 // long.
 const gramLen = 32
 
+// windowSizes is the number of window lengths.
+const windowSizes = 2
+
 // stride is the distance between checked positions (a power of two).
 // Every 16th byte rather than every 8th: half the hashing, for twice the
 // windows a key indexes; 10 % off the scan of a 10,000-page build, the
@@ -55,13 +62,19 @@ const (
 	minLong2 = 2*gramLen + stride - 1
 )
 
+// windowSize is the class of key's windows: 0 for short ones, 1 for long.
+func windowSize(key []byte) int {
+	if len(key) >= minLong2 {
+		return 1
+	}
+	return 0
+}
+
 // longKeys finds the long keys.
 type longKeys struct {
-	filter []uint64   // see filterBits: the windows' hashes, four bits each
-	short  bool       // some keys have short windows
-	long2  bool       // some keys have long windows
-	slots  []longSlot // the indexed windows, open addressing by hash
-	bytes  [][]byte   // the keys, by key index (nil for the automaton's)
+	filters [windowSizes][]uint64 // by window size (see filterBits): the windows' hashes, four bits each
+	slots   []longSlot            // the indexed windows, open addressing by hash
+	bytes   [][]byte              // the keys, by key index (nil for the automaton's)
 }
 
 // longSlot is an indexed window: it hashes to hash and ends at byte end
@@ -113,21 +126,27 @@ func windowHash(w []byte) uint64 {
 func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 	lk := longKeys{bytes: make([][]byte, len(keys))}
 	n := 0
+	var bySize [windowSizes]int
 	for i, k := range keys {
 		if isLong(k) {
 			lk.bytes[i] = k
 			n++
+			bySize[windowSize(k)]++
 		}
 	}
 	if n == 0 {
 		return lk
 	}
-	// 16 bits a window, four set by each: a checked position hits the
+	// 16 bits a window, four set by each: a checked position hits a
 	// filter by chance about once in 400, and the filter of 40,000 pages'
 	// sentences fits in a core's cache. (Two bits in 32 a window hit about
 	// as often from a filter twice the size; each hit is a look-up in a
 	// table of megabytes.)
-	lk.filter = make([]uint64, max(64, n*stride*16/64))
+	for size, keys := range bySize {
+		if keys > 0 {
+			lk.filters[size] = make([]uint64, max(8, keys*stride*16/64))
+		}
+	}
 
 	// How many windows of all long keys hash to each bucket (of a table
 	// small enough for the cache: an estimate is enough).
@@ -153,12 +172,8 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 			continue
 		}
 		hashes = keyWindows(k, hashes[:0])
-		size := gramLen
-		if len(k) >= minLong2 {
-			size, lk.long2 = 2*gramLen, true
-		} else {
-			lk.short = true
-		}
+		filter := lk.filters[windowSize(k)]
+		size := (windowSize(k) + 1) * gramLen
 		// The stride consecutive windows with the smallest sum of counts;
 		// ties go to the later ones, after which fewer of the key's bytes
 		// are still to come.
@@ -175,7 +190,7 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 		}
 		for at := best; at < best+stride; at++ {
 			h := hashes[at]
-			lk.filter[filterWord(h, len(lk.filter))] |= filterBits(h)
+			filter[filterWord(h, len(filter))] |= filterBits(h)
 			s := int(h) & mask
 			for lk.slots[s].end != 0 {
 				s = (s + 1) & mask
@@ -186,22 +201,25 @@ func buildLongKeys(keys [][]byte, isLong func([]byte) bool) longKeys {
 	return lk
 }
 
-// keyWindows appends the hashes of key's windows (long ones if the key is
-// long enough), by where they start, to hashes.
+// keyWindows appends the hashes of key's windows (of its windowSize), by
+// where they start, to hashes.
 func keyWindows(key []byte, hashes []uint64) []uint64 {
 	if key == nil {
 		return hashes
 	}
-	if len(key) >= minLong2 {
-		for at := 0; at+2*gramLen <= len(key); at++ {
-			hashes = append(hashes, windowHash2(windowHash(key[at:]), windowHash(key[at+gramLen:])))
-		}
+	at := len(hashes)
+	for i := 0; i+gramLen <= len(key); i++ {
+		hashes = append(hashes, windowHash(key[i:]))
+	}
+	if windowSize(key) == 0 {
 		return hashes
 	}
-	for at := 0; at+gramLen <= len(key); at++ {
-		hashes = append(hashes, windowHash(key[at:]))
+	// Each long window's hash from its halves', in place.
+	short := hashes[at:]
+	for i := 0; i+gramLen < len(short); i++ {
+		short[i] = windowHash2(short[i], short[i+gramLen])
 	}
-	return hashes
+	return hashes[:len(hashes)-gramLen]
 }
 
 // filterWord is the word of a filter of n words that a window hashing to
@@ -234,24 +252,24 @@ func (st *stream) scanLong() {
 	for q < gramLen-1 {
 		q += stride
 	}
-	filter := lk.filter
-	n := len(filter)
+	f1, f2 := lk.filters[0], lk.filters[1]
 	buf := st.buf[:st.w]
 	for ; q < len(buf); q += stride {
 		h := windowHash(buf[q+1-gramLen:])
-		if lk.short {
-			if m := filterBits(h); filter[filterWord(h, n)]&m == m {
+		if len(f1) > 0 {
+			if m := filterBits(h); f1[filterWord(h, len(f1))]&m == m {
 				st.windowHit(q, h)
 			}
 		}
 		// Every checked position from gramLen-1 on is checked, in order,
 		// whatever the slides and skips, so the short window gramLen bytes
 		// back (the long window's first half) was hashed and kept in the
-		// slot this one takes over.
-		slot := &st.recent[(st.pos0+q)/stride%len(st.recent)]
-		if lk.long2 && q+1 >= 2*gramLen {
+		// slot this one takes over. (Unsigned: a remainder by a power of
+		// two is then a mask.)
+		slot := &st.recent[uint(st.pos0+q)/stride%uint(len(st.recent))]
+		if len(f2) > 0 && q+1 >= 2*gramLen {
 			h2 := windowHash2(*slot, h)
-			if m := filterBits(h2); filter[filterWord(h2, n)]&m == m {
+			if m := filterBits(h2); f2[filterWord(h2, len(f2))]&m == m {
 				st.windowHit(q, h2)
 			}
 		}

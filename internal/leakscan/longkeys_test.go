@@ -96,6 +96,11 @@ func TestLongKeysAsAutomaton(t *testing.T) {
 	if len(byWindow.long.slots) == 0 || len(byAutomaton.long.slots) != 0 {
 		t.Fatalf("long keys: %d and %d slots", len(byWindow.long.slots), len(byAutomaton.long.slots))
 	}
+	for size, f := range byWindow.long.filters {
+		if len(f) == 0 {
+			t.Fatalf("no keys with windows of %d bytes", (size+1)*gramLen)
+		}
+	}
 	texts := longTexts(ns, 1)
 	texts = append(texts, []byte(strings.Repeat("ab", 3000)), []byte("ab"+strings.Repeat("ab", 40)))
 	found := 0
