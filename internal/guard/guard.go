@@ -7,6 +7,7 @@ package guard
 import (
 	"bytes"
 	"errors"
+	"iter"
 	"maps"
 	"path"
 	"runtime"
@@ -409,51 +410,72 @@ func lineText(data []byte, line int) string {
 // same in the rendered output.
 func distinctiveSentences(body []byte) []string {
 	type sentence struct {
-		text  string
+		text  []byte
 		runes int
 	}
 	var found []sentence
-	for _, line := range strings.Split(string(body), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.ContainsAny(line[:1], "#|>-+0123456789") {
+	// Line by line in place: a story is read this way once per build, and
+	// a copy of it split into lines was most of the cost.
+	for rest := body; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || strings.IndexByte("#|>-+0123456789", line[0]) >= 0 {
 			continue
 		}
-		for _, s := range splitSentences(line) {
-			if n := utf8.RuneCountInString(s); n >= minSentenceRunes && !strings.ContainsAny(s, "*_[]()`<>|\\{}^~") {
+		for s := range sentences(line) {
+			if len(s) < minSentenceRunes {
+				continue // fewer bytes than runes needed
+			}
+			if n := utf8.RuneCount(s); n >= minSentenceRunes && !bytes.ContainsAny(s, "*_[]()`<>|\\{}^~") {
 				found = append(found, sentence{s, n})
 			}
 		}
 	}
 	// Longest first (counted once each: the sort compares often).
 	sort.SliceStable(found, func(i, j int) bool { return found[i].runes > found[j].runes })
-	// Cloned: a slice of the body's text would keep all of it for the
-	// rest of the build.
+	// Copied: a slice of the body's text would keep all of it for the rest
+	// of the build.
 	out := make([]string, 0, min(len(found), sentencesPerItem))
 	for _, s := range found[:min(len(found), sentencesPerItem)] {
-		out = append(out, strings.Clone(s.text))
+		out = append(out, string(s.text))
 	}
 	return out
 }
 
-func splitSentences(line string) []string {
-	var out []string
-	start := 0
-	for i, r := range line {
-		switch r {
-		case '。', '！', '？', '.', '!', '?':
-			end := i + utf8.RuneLen(r)
-			if r == '.' && end < len(line) && line[end] != ' ' {
-				continue // "e.g", "3.5", an address
+// sentences yields the sentences of a line, trimmed, the last one also
+// when it has no final stop.
+func sentences(line []byte) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		start := 0
+		for i := byteset.Next(line, 0, stopStarts); i < len(line); i = byteset.Next(line, i, stopStarts) {
+			r, size := utf8.DecodeRune(line[i:])
+			end := i + size
+			i = end
+			switch r {
+			case '。', '！', '？', '.', '!', '?':
+				if r == '.' && end < len(line) && line[end] != ' ' {
+					continue // "e.g", "3.5", an address
+				}
+				if !yield(bytes.TrimSpace(line[start:end])) {
+					return
+				}
+				start = end
 			}
-			out = append(out, strings.TrimSpace(line[start:end]))
-			start = end
+		}
+		if rest := bytes.TrimSpace(line[start:]); len(rest) > 0 {
+			yield(rest)
 		}
 	}
-	if rest := strings.TrimSpace(line[start:]); rest != "" {
-		out = append(out, rest)
-	}
-	return out
 }
+
+// stopStarts are the first bytes of the stops that end a sentence: . ! ?
+// and the lead bytes of 。 ！ ？.
+var stopStarts = byteset.Of(".!?\xe3\xef")
 
 func (c *Checker) dedupe(ns []leakscan.Needle) []leakscan.Needle {
 	seen := map[string]bool{}
