@@ -6,6 +6,7 @@ package guard
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"iter"
 	"maps"
@@ -437,7 +438,7 @@ func distinctiveSentences(body []byte) []string {
 		}
 	}
 	// Longest first (counted once each: the sort compares often).
-	sort.SliceStable(found, func(i, j int) bool { return found[i].runes > found[j].runes })
+	slices.SortStableFunc(found, func(a, b sentence) int { return cmp.Compare(b.runes, a.runes) })
 	// Copied: a slice of the body's text would keep all of it for the rest
 	// of the build.
 	out := make([]string, 0, min(len(found), sentencesPerItem))
@@ -453,19 +454,26 @@ func sentences(line []byte) iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
 		start := 0
 		for i := byteset.Next(line, 0, stopStarts); i < len(line); i = byteset.Next(line, i, stopStarts) {
-			r, size := utf8.DecodeRune(line[i:])
-			end := i + size
-			i = end
-			switch r {
-			case '。', '！', '？', '.', '!', '?':
-				if r == '.' && end < len(line) && line[end] != ' ' {
+			end := i + 1
+			switch c := line[i]; c {
+			case '.':
+				if end < len(line) && line[end] != ' ' {
+					i = end
 					continue // "e.g", "3.5", an address
 				}
-				if !yield(bytes.TrimSpace(line[start:end])) {
-					return
+			case '!', '?':
+			default: // the lead byte of 。 (e3 80 82), ！ (ef bc 81) or ？ (ef bc 9f), or of another character
+				if i+3 > len(line) || !(c == 0xe3 && line[i+1] == 0x80 && line[i+2] == 0x82 ||
+					c == 0xef && line[i+1] == 0xbc && (line[i+2] == 0x81 || line[i+2] == 0x9f)) {
+					i = end
+					continue
 				}
-				start = end
+				end = i + 3
 			}
+			if !yield(bytes.TrimSpace(line[start:end])) {
+				return
+			}
+			start, i = end, end
 		}
 		if rest := bytes.TrimSpace(line[start:]); len(rest) > 0 {
 			yield(rest)

@@ -2,7 +2,9 @@ package guard
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestDistinctiveSentences pins which sentences of a body are
@@ -61,4 +63,46 @@ func TestDistinctiveSentences(t *testing.T) {
 			}
 		})
 	}
+}
+
+// splitSentencesByRunes is how sentences were split before they were split
+// in place: rune by rune over a string. It is the oracle of
+// FuzzSentencesAsByRunes.
+func splitSentencesByRunes(line string) []string {
+	var out []string
+	start := 0
+	for i, r := range line {
+		switch r {
+		case '。', '！', '？', '.', '!', '?':
+			end := i + utf8.RuneLen(r)
+			if r == '.' && end < len(line) && line[end] != ' ' {
+				continue
+			}
+			out = append(out, strings.TrimSpace(line[start:end]))
+			start = end
+		}
+	}
+	if rest := strings.TrimSpace(line[start:]); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// FuzzSentencesAsByRunes splits lines, valid UTF-8 or not, in place and
+// rune by rune, and wants the same sentences.
+func FuzzSentencesAsByRunes(f *testing.F) {
+	for _, s := range []string{
+		"", "A. B! C? D", "e.g. 3.5 example.org. end", "最初の一年は大変でした。次！最後？", "\xe3\x80. \xef\xbc\x81\xef\xbc", "\xe2\xe3\x80\x82x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		var got []string
+		for s := range sentences([]byte(line)) {
+			got = append(got, string(s))
+		}
+		if want := splitSentencesByRunes(line); !slices.Equal(got, want) {
+			t.Errorf("%q: got %q, want %q", line, got, want)
+		}
+	})
 }
