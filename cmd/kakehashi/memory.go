@@ -8,11 +8,13 @@ import (
 )
 
 // A build allocates much and keeps little, so main lets the heap grow to five
-// times what is live between collections (GOGC=400): a fifth less CPU time.
-// Left alone, that also makes the peak five times the live heap. A soft
-// memory limit scaled to the site keeps the peak near what the site needs:
-// the live heap of a build peaks at about four times its content's size
-// (10,000 pages: 35 MB of content, 145 MB live; 40,000: 157 MB, 600 MB).
+// times what is live between collections (GOGC=400): a fifth less CPU time
+// than Go's default. Left alone, that also makes the peak five times the
+// live heap. A soft memory limit scaled to the site keeps the peak near
+// what the site needs: what a collection leaves live is about two and a
+// half times the content's size (10,000 pages: 35 MB of content, 90 MB;
+// 40,000: 140 MB, 320 MB), and the limit gives the garbage between
+// collections room above it.
 const (
 	memoryBase      = 320 << 20
 	memoryPerSource = 4
