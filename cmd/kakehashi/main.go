@@ -16,9 +16,11 @@ import (
 
 func main() {
 	if os.Getenv("GOGC") == "" {
-		// A build allocates much and keeps little: collecting less often
-		// saves a fifth of the CPU time; limitMemory bounds the peak.
-		debug.SetGCPercent(buildGCPercent)
+		// The commands allocate much and keep little (verify reads the
+		// whole output): collecting less often saves a fifth of the CPU
+		// time. A build is paced by its memory limit instead
+		// (pauseCollection), the preview by its own (limitServeMemory).
+		debug.SetGCPercent(gcPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

@@ -7,26 +7,27 @@ import (
 	"runtime/debug"
 )
 
-// A build allocates much and keeps little, so main lets the heap grow to five
-// times what is live between collections (GOGC=400): a fifth less CPU time
-// than Go's default. Left alone, that also makes the peak five times the
-// live heap. A soft memory limit scaled to the site keeps the peak near
-// what the site needs: what a collection leaves live is about two and a
-// half times the content's size (10,000 pages: 35 MB of content, 90 MB;
-// 40,000: 140 MB, 320 MB), and the limit gives the garbage between
-// collections room above it.
+// A build allocates much and keeps little: what a collection leaves live
+// is about two and a half times the content's size (10,000 pages: 35 MB
+// of content, 90 MB; 40,000: 140 MB, 320 MB), and a build allocates about
+// fourteen times it. So a build is collected when its heap reaches a soft
+// memory limit scaled to the site, not at GOGC's pace: each collection
+// then frees as much as the limit allows, and fewer of them mark the same
+// pages again (10,000 pages: one collection where GOGC=400 under the
+// limit made two; 40,000 pages: three where it made four), for a peak
+// about the same or lower (335 and 837 MiB against 360 and 860).
 const (
-	memoryBase      = 320 << 20
-	memoryPerSource = 4
+	memoryBase      = 160 << 20
+	memoryPerSource = 5
 )
 
-// buildGCPercent is the GOGC of a build (see main).
-const buildGCPercent = 400
+// gcPercent is the GOGC of the other commands (see main).
+const gcPercent = 400
 
-// pauseCollection turns the collector off until limitMemory, unless
-// GOMEMLIMIT or GOGC chose otherwise: while the content is read, the heap
-// is the content, all of it kept, and every collection would only mark it
-// (on 40,000 pages one at 180 MB, a tenth of the reading's CPU time).
+// pauseCollection turns the collector off for a build, unless GOMEMLIMIT
+// or GOGC chose otherwise: limitMemory then sets the limit that paces it.
+// Until then, while the content is read, there is no collection at all:
+// the heap then is the content, all of it kept.
 func pauseCollection() {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return
@@ -35,15 +36,14 @@ func pauseCollection() {
 }
 
 // limitMemory sets the soft memory limit for building a site whose content
-// is contentBytes large and resumes collecting, unless GOMEMLIMIT or GOGC
-// chose otherwise. The build calls it once the content is read, before
-// most of its memory is used.
+// is contentBytes large, unless GOMEMLIMIT or GOGC chose otherwise. The
+// build calls it once the content is read, before most of its memory is
+// used.
 func limitMemory(contentBytes int64) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return
 	}
 	debug.SetMemoryLimit(memoryBase + memoryPerSource*contentBytes)
-	debug.SetGCPercent(buildGCPercent)
 }
 
 // contentSize is the size of the files under dir, 0 if it cannot be read.
