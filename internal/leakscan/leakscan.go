@@ -272,9 +272,11 @@ func (lc *lineCounter) pos(off int) (line, col int) {
 		lc.at, lc.line, lc.lineStart = 0, 0, 0
 	}
 	seg := lc.text[lc.at:off]
-	lc.line += bytes.Count(seg, []byte{'\n'})
-	if k := bytes.LastIndexByte(seg, '\n'); k >= 0 {
-		lc.lineStart = lc.at + k + 1
+	// Counted first: minified HTML has no newlines, and LastIndexByte,
+	// a byte at a time, would walk all of a large page for nothing.
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		lc.line += n
+		lc.lineStart = lc.at + bytes.LastIndexByte(seg, '\n') + 1
 	}
 	lc.at = off
 	return lc.line + 1, off - lc.lineStart + 1
