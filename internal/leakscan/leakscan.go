@@ -28,6 +28,7 @@ type config struct {
 	mode     mode
 	memo     *Memo
 	longFrom int // keys this long are long keys (see longkeys.go)
+	minShort int // fewer keys with short windows than this go to the automaton
 }
 
 // Option configures a Scanner.
@@ -108,7 +109,7 @@ func New(needles []Needle, opts ...Option) *Scanner {
 // Compile compiles the needles for Scanners of any mode. Of the options
 // only WithMinRunes matters here; the others are the Scanner's.
 func Compile(needles []Needle, opts ...Option) *Set {
-	cfg := config{minRunes: 4, longFrom: minLong}
+	cfg := config{minRunes: 4, longFrom: minLong, minShort: minShortKeys}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -141,7 +142,19 @@ func Compile(needles []Needle, opts ...Option) *Set {
 			checkEnd:   isSpacedWord(last),
 		})
 	}
-	isLong := func(key []byte) bool { return len(key) >= max(cfg.longFrom, minLong) }
+	from := max(cfg.longFrom, minLong)
+	if from < minLong2 {
+		short := 0
+		for _, k := range keys {
+			if len(k) >= from && len(k) < minLong2 {
+				short++
+			}
+		}
+		if short < cfg.minShort {
+			from = minLong2
+		}
+	}
+	isLong := func(key []byte) bool { return len(key) >= from }
 	s.ac = buildAutomaton(shortKeys(keys, isLong))
 	s.long = buildLongKeys(keys, isLong)
 	s.inKey = keyBytes(keys)

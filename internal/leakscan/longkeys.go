@@ -41,6 +41,18 @@ import (
 // long keys, the others by the automaton: the tests compare the two ways.
 func withLongFrom(n int) Option { return func(c *config) { c.longFrom = n } }
 
+// minShortKeys is how many keys short windows need to be worth their
+// filter: a filter is probed at every checked position however few keys
+// it holds, while a handful of sentences in the automaton cost next to
+// nothing. (At 40,000 pages one sentence of 75 bytes had its probe cost
+// 500 million instructions, by cachegrind; a sentence costs the automaton
+// about a three-hundredth of that.)
+const minShortKeys = 64
+
+// withShortWindowsFrom has keys with short windows found by them from n
+// such keys on (minShortKeys unless the tests say otherwise).
+func withShortWindowsFrom(n int) Option { return func(c *config) { c.minShort = n } }
+
 // gramLen is the length of the short windows; the long ones are twice as
 // long.
 const gramLen = 32

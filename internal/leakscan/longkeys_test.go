@@ -92,7 +92,7 @@ func TestLongKeysAsAutomaton(t *testing.T) {
 		Needle{Text: "with the team and the mentor the engineer learned Japanese in Tokyo", Kind: "sentence"},
 		Needle{Text: "abababababababababababababababababababababab", Kind: "sentence"},
 	)
-	byWindow, byAutomaton := Compile(ns), Compile(ns, withLongFrom(math.MaxInt))
+	byWindow, byAutomaton := Compile(ns, withShortWindowsFrom(1)), Compile(ns, withLongFrom(math.MaxInt))
 	if len(byWindow.long.slots) == 0 || len(byAutomaton.long.slots) != 0 {
 		t.Fatalf("long keys: %d and %d slots", len(byWindow.long.slots), len(byAutomaton.long.slots))
 	}
@@ -150,7 +150,7 @@ func TestLongKeysOnEveryAlignment(t *testing.T) {
 		{Text: letters[:minLong], Kind: "sentence"},
 		{Text: letters[:minLong2], Kind: "sentence"},
 	} {
-		s := New([]Needle{nd, {Text: "Amina Karimi", Kind: "real name"}})
+		s := New([]Needle{nd, {Text: "Amina Karimi", Kind: "real name"}}, withShortWindowsFrom(1))
 		if len(s.long.slots) == 0 {
 			t.Fatalf("%q is not a long key", nd.Text)
 		}
@@ -190,6 +190,40 @@ func TestLongKeysOnEveryAlignment(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("%q: found at %v, want %v", nd.Text, got, want)
 			}
+		}
+	}
+}
+
+// TestFewShortKeysGoToTheAutomaton wants keys too short for long windows
+// found by the automaton while they are few, by short windows once they
+// are minShortKeys, and the same matches either way.
+func TestFewShortKeysGoToTheAutomaton(t *testing.T) {
+	// Japanese, as keys are counted without their spaces: 54 bytes each,
+	// and 108.
+	short := func(i int) Needle {
+		return Needle{Text: fmt.Sprintf("第%03d話の公開されていない物語の一文です", i), Kind: "sentence"}
+	}
+	long := Needle{Text: "これは公開されていない物語のとても長い一文で長い窓で見つかるはずのものです", Kind: "sentence"}
+	for _, tc := range []struct {
+		short       int
+		shortWindow bool
+	}{{1, false}, {minShortKeys - 1, false}, {minShortKeys, true}} {
+		ns := []Needle{long}
+		var text strings.Builder
+		for i := range tc.short {
+			ns = append(ns, short(i))
+			fmt.Fprintf(&text, "%s. ", short(i).Text)
+		}
+		text.WriteString(long.Text)
+		s := Compile(ns)
+		if got := len(s.long.filters[0]) > 0; got != tc.shortWindow {
+			t.Errorf("%d short keys: short windows %v, want %v", tc.short, got, tc.shortWindow)
+		}
+		if len(s.long.filters[1]) == 0 {
+			t.Errorf("%d short keys: the long key has no window", tc.short)
+		}
+		if ms := s.Scanner().Find([]byte(text.String())); len(ms) != tc.short+1 {
+			t.Errorf("%d short keys: %d matches, want %d", tc.short, len(ms), tc.short+1)
 		}
 	}
 }
