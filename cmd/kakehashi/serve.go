@@ -106,7 +106,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	} else {
 		fmt.Fprintf(stdout, "watching %d folders for changes\n", w.Folders())
 	}
-	p := &preview{srv: srv, session: session, stdout: stdout, stderr: stderr, seen: map[string]bool{}}
+	p := &preview{srv: srv, session: session, stdout: stdout, stderr: stderr, seen: map[string]bool{}, gc: newIdleCollector()}
 	// One rebuild at a time, in the background, so that Ctrl-C is answered
 	// at once even during a long first build. Changes saved meanwhile wait in
 	// the watcher and come as one batch.
@@ -144,14 +144,18 @@ type preview struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	seen    map[string]bool // warnings already printed
+	gc      *idleCollector
 }
 
 // start rebuilds in the background; the channel closes when it is done.
 func (p *preview) start(changes []watch.Change) <-chan struct{} {
 	done := make(chan struct{})
+	p.gc.busy()
 	go func() {
 		defer close(done)
+		before := allocatedBytes()
 		p.rebuild(changes)
+		p.gc.idle(allocatedBytes() - before)
 	}()
 	return done
 }
