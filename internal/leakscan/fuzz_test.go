@@ -151,6 +151,15 @@ func checkMatches(t *testing.T, s *Scanner, text string, got []Match) {
 	if ok != (len(got) > 0) || ok && first != got[0] {
 		t.Fatalf("%q: First = %+v, %v; Find[0] = %+v", text, first, ok, got)
 	}
+	// FirstOf, with every needle and with some.
+	if m, ok := s.FirstOf([]byte(text), func(Needle) bool { return true }); ok != (len(got) > 0) || ok && m != got[0] {
+		t.Fatalf("%q: FirstOf every needle = %+v, %v; Find[0] = %+v", text, m, ok, got)
+	}
+	some := func(n Needle) bool { return len(n.Text)%2 == 0 }
+	want := slices.IndexFunc(got, func(m Match) bool { return some(m.Needle) })
+	if m, ok := s.FirstOf([]byte(text), some); ok != (want >= 0) || ok && m != got[want] {
+		t.Fatalf("%q: FirstOf some needles = %+v, %v; want match %d of %s", text, m, ok, want, show(got))
+	}
 	if again := s.Find([]byte(text)); !slices.Equal(again, got) {
 		t.Fatalf("%q: not deterministic", text)
 	}

@@ -251,6 +251,32 @@ func (s *Scanner) First(text []byte) (Match, bool) {
 	return s.match(best, &lc), true
 }
 
+// FirstOf returns the match that Find would return first among those
+// whose needle counts. Only that match is given its line: a scanner of a
+// set compiled from more needles than count (the guard's, see
+// publish.NewScannersFrom) meets the others on most pages, and numbering
+// the lines of each was a large page counted again and again.
+func (s *Scanner) FirstOf(text []byte, counts func(Needle) bool) (Match, bool) {
+	if len(s.pats) == 0 {
+		return Match{}, false
+	}
+	ctx := s.pool.Get().(*findCtx)
+	defer s.pool.Put(ctx)
+	ctx.run(text, false)
+	var best raw
+	found := false
+	for _, r := range ctx.raw {
+		if (!found || compareRaw(r, best) < 0) && counts(s.needles[r.needle]) {
+			best, found = r, true
+		}
+	}
+	if !found {
+		return Match{}, false
+	}
+	lc := lineCounter{text: text}
+	return s.match(best, &lc), true
+}
+
 func (s *Scanner) match(r raw, lc *lineCounter) Match {
 	line, col := lc.pos(r.off)
 	return Match{Needle: s.needles[r.needle], Line: line, Col: col, Offset: r.off, End: r.end}

@@ -277,3 +277,22 @@ func TestNoNeedles(t *testing.T) {
 		t.Error("First found something")
 	}
 }
+
+// TestFirstOf wants the first match of a needle that counts, with its own
+// line and column, past earlier matches of needles that do not.
+func TestFirstOf(t *testing.T) {
+	ns := []Needle{{Text: "Amina Karimi", Kind: "real name"}, {Text: "Farida Noori", Kind: "real name"}}
+	s := New(ns, WithHTML())
+	text := []byte("<p>Farida Noori</p>\n<p>Farida Noori and\nAmina Karimi</p>")
+	onlyAmina := func(n Needle) bool { return n == ns[0] }
+	m, ok := s.FirstOf(text, onlyAmina)
+	if !ok || m.Needle != ns[0] || m.Line != 3 || m.Col != 1 {
+		t.Errorf("FirstOf = %+v, %v; want Amina Karimi at 3:1", m, ok)
+	}
+	if m, ok := s.FirstOf(text, func(Needle) bool { return false }); ok {
+		t.Errorf("FirstOf no needle = %+v, want none", m)
+	}
+	if m, ok := s.FirstOf([]byte("<p>Farida Noori</p>"), onlyAmina); ok {
+		t.Errorf("FirstOf over other needles only = %+v, want none", m)
+	}
+}

@@ -190,6 +190,9 @@ func (f *Funnel) CheckText(rel string, text []byte) error {
 	return f.checkLeak(rel, ".txt", text)
 }
 
+// counts reports whether a match of n is a leak (see Scanners.only).
+func (f *Funnel) counts(n leakscan.Needle) bool { return f.only[n] }
+
 func (f *Funnel) checkLeak(rel, ext string, data []byte) error {
 	if f.scan == nil {
 		return nil
@@ -204,10 +207,8 @@ func (f *Funnel) checkLeak(rel, ext string, data []byte) error {
 		}
 		return nil
 	}
-	for _, m := range s.Find(data) {
-		if f.only[m.Needle] {
-			return &LeakError{File: rel, Line: m.Line, Needle: m.Needle}
-		}
+	if m, found := s.FirstOf(data, f.counts); found {
+		return &LeakError{File: rel, Line: m.Line, Needle: m.Needle}
 	}
 	return nil
 }
