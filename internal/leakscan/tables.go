@@ -1,6 +1,7 @@
 package leakscan
 
 import (
+	_ "embed"
 	"encoding/binary"
 	"sync"
 	"unicode"
@@ -16,9 +17,29 @@ type runeTables struct {
 	bound  [1 << 10]uint64 // r never combines with the rune before it (NFKC BoundaryBefore)
 }
 
-// tables are built on first use (about a millisecond), not at init, so
-// that programs importing the package but not scanning pay nothing.
+// tables are read from runetables.bin (simple, then bound, as
+// little-endian words), which TestRuneTablesFile checks against
+// computeTables and rewrites with -update (after a Go or x/text upgrade
+// with new Unicode tables): computing them at run time took 5 ms of a
+// small site's build.
 var tables = sync.OnceValue(func() *runeTables {
+	t := new(runeTables)
+	data := []byte(runeTablesFile)
+	for i := range t.simple {
+		t.simple[i] = binary.LittleEndian.Uint64(data[8*i:])
+	}
+	data = data[8*len(t.simple):]
+	for i := range t.bound {
+		t.bound[i] = binary.LittleEndian.Uint64(data[8*i:])
+	}
+	return t
+})
+
+//go:embed runetables.bin
+var runeTablesFile string
+
+// computeTables computes the tables from the Unicode tables.
+func computeTables() *runeTables {
 	t := new(runeTables)
 	var enc [utf8.UTFMax]byte
 	for r := rune(0x80); r < 0x10000; r++ {
@@ -38,7 +59,18 @@ var tables = sync.OnceValue(func() *runeTables {
 		}
 	}
 	return t
-})
+}
+
+// appendTables appends t as runetables.bin holds it.
+func appendTables(b []byte, t *runeTables) []byte {
+	for _, w := range t.simple {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	for _, w := range t.bound {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	return b
+}
 
 func (t *runeTables) isSimple(r rune) bool { return t.simple[r>>6]&(1<<(r&63)) != 0 }
 func (t *runeTables) isBound(r rune) bool  { return t.bound[r>>6]&(1<<(r&63)) != 0 }
