@@ -236,37 +236,30 @@ func (s *Scanner) Find(text []byte) []Match {
 
 // First returns the match that Find would return first. It stops reading
 // the text soon after the first match.
-func (s *Scanner) First(text []byte) (Match, bool) {
-	if len(s.pats) == 0 {
-		return Match{}, false
-	}
-	ctx := s.pool.Get().(*findCtx)
-	defer s.pool.Put(ctx)
-	ctx.run(text, true)
-	if len(ctx.raw) == 0 {
-		return Match{}, false
-	}
-	best := slices.MinFunc(ctx.raw, compareRaw)
-	lc := lineCounter{text: text}
-	return s.match(best, &lc), true
-}
+func (s *Scanner) First(text []byte) (Match, bool) { return s.first(text, nil) }
 
 // FirstOf returns the match that Find would return first among those
 // whose needle counts. Only that match is given its line: a scanner of a
 // set compiled from more needles than count (the guard's, see
-// publish.NewScannersFrom) meets the others on most pages, and numbering
-// the lines of each was a large page counted again and again.
+// publish.NewScannersFrom) meets the others on most pages, and Find
+// numbered the line of each.
 func (s *Scanner) FirstOf(text []byte, counts func(Needle) bool) (Match, bool) {
+	return s.first(text, counts)
+}
+
+// first is First (counts nil: every needle counts, and the scan stops
+// soon after the first match) and FirstOf.
+func (s *Scanner) first(text []byte, counts func(Needle) bool) (Match, bool) {
 	if len(s.pats) == 0 {
 		return Match{}, false
 	}
 	ctx := s.pool.Get().(*findCtx)
 	defer s.pool.Put(ctx)
-	ctx.run(text, false)
+	ctx.run(text, counts == nil)
 	var best raw
 	found := false
 	for _, r := range ctx.raw {
-		if (!found || compareRaw(r, best) < 0) && counts(s.needles[r.needle]) {
+		if (!found || compareRaw(r, best) < 0) && (counts == nil || counts(s.needles[r.needle])) {
 			best, found = r, true
 		}
 	}
