@@ -25,12 +25,12 @@ type runeTables struct {
 var tables = sync.OnceValue(func() *runeTables {
 	t := new(runeTables)
 	data := []byte(runeTablesFile)
-	for i := range t.simple {
-		t.simple[i] = binary.LittleEndian.Uint64(data[8*i:])
+	n, err := binary.Decode(data, binary.LittleEndian, t.simple[:])
+	if err == nil {
+		_, err = binary.Decode(data[n:], binary.LittleEndian, t.bound[:])
 	}
-	data = data[8*len(t.simple):]
-	for i := range t.bound {
-		t.bound[i] = binary.LittleEndian.Uint64(data[8*i:])
+	if err != nil {
+		panic("leakscan: runetables.bin: " + err.Error())
 	}
 	return t
 })
@@ -63,12 +63,8 @@ func computeTables() *runeTables {
 
 // appendTables appends t as runetables.bin holds it.
 func appendTables(b []byte, t *runeTables) []byte {
-	for _, w := range t.simple {
-		b = binary.LittleEndian.AppendUint64(b, w)
-	}
-	for _, w := range t.bound {
-		b = binary.LittleEndian.AppendUint64(b, w)
-	}
+	b, _ = binary.Append(b, binary.LittleEndian, t.simple[:]) // no error for a []uint64
+	b, _ = binary.Append(b, binary.LittleEndian, t.bound[:])
 	return b
 }
 
