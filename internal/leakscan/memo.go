@@ -154,9 +154,10 @@ const (
 	cutBits      = 2 // a candidate whose hash has this many leading zero bits is a cut
 )
 
-// memoSlots is the size of a Memo's table of one generation (16 bytes a
-// slot): filled to three quarters, it starts the next generation and
-// forgets the one before, so that it holds at most 8 MB.
+// memoSlots is the size of a Memo's tables of one generation (16 bytes a
+// slot, over all shards): a shard's table filled to three quarters starts
+// the shard's next generation and forgets the one before, so that a Memo
+// holds at most 8 MB.
 const memoSlots = 1 << 18
 
 // cutBytes are the bytes a Scanner without tags cuts after, in order of
@@ -178,13 +179,24 @@ const cutBytes = `",}];)>|`
 // again. Its memory is bounded (8 MB, for some 200,000 chunks): when full,
 // it forgets the chunks not seen since the last time it was.
 type Memo struct {
-	seeds [2]maphash.Seed
-	size  int // slots of a full table
-
-	mu       sync.Mutex
-	cur, old memoTable
+	seeds  [2]maphash.Seed
+	shards []memoShard // by the key's second word (see shard)
 
 	scanned, skipped atomic.Int64 // bytes given to Scanners and bytes skipped
+}
+
+// memoShards is how many parts a Memo of full size spreads its keys over,
+// each with its own lock and generations: every goroutine of a build looks
+// chunks up a few hundred times a page, and one lock for all of them would
+// have them wait for each other.
+const memoShards = 16
+
+// memoShard holds the keys of one part.
+type memoShard struct {
+	mu       sync.Mutex
+	size     int // slots of a full table
+	cur, old memoTable
+	_        [48]byte // a shard's lock on a cache line no other lock shares
 }
 
 // memoKey identifies a chunk: see Keys above.
@@ -194,7 +206,21 @@ type memoKey [2]uint64
 func NewMemo() *Memo { return newMemo(memoSlots) }
 
 func newMemo(slots int) *Memo {
-	return &Memo{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, size: slots}
+	n := 1 // a small Memo (in tests) is one table, to watch its generations
+	if slots >= memoShards<<12 {
+		n = memoShards
+	}
+	m := &Memo{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, shards: make([]memoShard, n)}
+	for i := range m.shards {
+		m.shards[i].size = slots / n
+	}
+	return m
+}
+
+// shard is the part that holds k (stored): picked by the key's second
+// word, as the tables probe from its first.
+func (m *Memo) shard(k memoKey) *memoShard {
+	return &m.shards[k[1]&uint64(len(m.shards)-1)]
 }
 
 // WithMemo makes the Scanner skip chunks of text that m remembers as clean
@@ -205,38 +231,40 @@ func WithMemo(m *Memo) Option { return func(c *config) { c.memo = m } }
 // has reports whether k is remembered (and keeps it for the next generation).
 func (m *Memo) has(k memoKey) bool {
 	k = k.stored()
-	m.mu.Lock()
-	ok := m.cur.has(k)
-	if !ok && m.old.has(k) {
+	sh := m.shard(k)
+	sh.mu.Lock()
+	ok := sh.cur.has(k)
+	if !ok && sh.old.has(k) {
 		ok = true
-		m.put(k)
+		sh.put(k)
 	}
-	m.mu.Unlock()
+	sh.mu.Unlock()
 	return ok
 }
 
 // add remembers k.
 func (m *Memo) add(k memoKey) {
 	k = k.stored()
-	m.mu.Lock()
-	if !m.cur.has(k) {
-		m.put(k)
+	sh := m.shard(k)
+	sh.mu.Lock()
+	if !sh.cur.has(k) {
+		sh.put(k)
 	}
-	m.mu.Unlock()
+	sh.mu.Unlock()
 }
 
 // put adds k, which cur lacks, growing cur or starting a generation.
-func (m *Memo) put(k memoKey) {
-	if t := &m.cur; 4*(t.n+1) > 3*len(t.slots) {
+func (sh *memoShard) put(k memoKey) {
+	if t := &sh.cur; 4*(t.n+1) > 3*len(t.slots) {
 		switch {
-		case len(t.slots) < m.size:
-			t.grow(min(max(2*len(t.slots), 1<<10), m.size))
+		case len(t.slots) < sh.size:
+			t.grow(min(max(2*len(t.slots), 1<<10), sh.size))
 		default:
-			m.old, m.cur = m.cur, m.old
-			m.cur.clear(m.size)
+			sh.old, sh.cur = sh.cur, sh.old
+			sh.cur.clear(sh.size)
 		}
 	}
-	m.cur.insert(k)
+	sh.cur.insert(k)
 }
 
 // stored is k as a table holds it: the zero key marks an empty slot.

@@ -289,7 +289,7 @@ func TestMemoSeams(t *testing.T) {
 			for _, l := range tt.learn {
 				p.check(t, []byte(l))
 			}
-			if p.with.memo.cur.n == 0 {
+			if p.with.memo.Memo.held() == 0 {
 				t.Fatalf("nothing learned")
 			}
 			p.check(t, []byte(tt.probe))
@@ -377,10 +377,11 @@ func TestMemoConcurrent(t *testing.T) {
 	if m.skipped.Load() == 0 {
 		t.Error("nothing skipped")
 	}
-	if len(m.cur.slots) > m.size || len(m.old.slots) > m.size || 4*m.cur.n > 3*m.size || 4*m.old.n > 3*m.size {
-		t.Errorf("%d + %d keys in %d + %d slots, at most %d", m.cur.n, m.old.n, len(m.cur.slots), len(m.old.slots), m.size)
+	sh := &m.shards[0]
+	if len(sh.cur.slots) > sh.size || len(sh.old.slots) > sh.size || 4*sh.cur.n > 3*sh.size || 4*sh.old.n > 3*sh.size {
+		t.Errorf("%d + %d keys in %d + %d slots, at most %d", sh.cur.n, sh.old.n, len(sh.cur.slots), len(sh.old.slots), sh.size)
 	}
-	if m.old.n == 0 {
+	if sh.old.n == 0 {
 		t.Error("no generation started")
 	}
 }
@@ -554,21 +555,22 @@ func readTextFiles(tb testing.TB, dir string, limit int) (markup, plain [][]byte
 // up since it was last full, and keeps the others.
 func TestMemoGenerations(t *testing.T) {
 	m := newMemo(1 << 10)
+	sh := &m.shards[0]
 	key := func(i int) memoKey { return memoKey{uint64(i) * 0x9e3779b97f4a7c15, uint64(i)} }
 	for i := range 768 {
 		m.add(key(i))
 	}
-	if m.old.n != 0 || m.cur.n != 768 {
-		t.Fatalf("%d + %d keys", m.cur.n, m.old.n)
+	if sh.old.n != 0 || sh.cur.n != 768 {
+		t.Fatalf("%d + %d keys", sh.cur.n, sh.old.n)
 	}
 	m.add(key(768)) // full: a generation starts
-	if m.old.n != 768 || m.cur.n != 1 {
-		t.Fatalf("%d + %d keys", m.cur.n, m.old.n)
+	if sh.old.n != 768 || sh.cur.n != 1 {
+		t.Fatalf("%d + %d keys", sh.cur.n, sh.old.n)
 	}
 	if !m.has(key(5)) || !m.has(key(768)) || m.has(key(5000)) {
 		t.Fatal("lost a key, or found one never added")
 	}
-	for i := 1000; m.old.has(key(0).stored()); i++ {
+	for i := 1000; sh.old.has(key(0).stored()); i++ {
 		m.add(key(i)) // until the next generation
 	}
 	if !m.has(key(5)) || !m.has(key(768)) {
@@ -577,10 +579,60 @@ func TestMemoGenerations(t *testing.T) {
 	if m.has(key(6)) {
 		t.Error("kept a key not looked up for two generations")
 	}
-	if len(m.cur.slots) > 1<<10 || len(m.old.slots) > 1<<10 {
+	if len(sh.cur.slots) > 1<<10 || len(sh.old.slots) > 1<<10 {
 		t.Error("a table grew past its size")
 	}
 	if m.add(memoKey{}); !m.has(memoKey{}) {
 		t.Error("the zero key is not kept") // it marks empty slots
+	}
+}
+
+// held is the number of keys m holds in its current generations.
+func (m *Memo) held() int {
+	n := 0
+	for i := range m.shards {
+		n += m.shards[i].cur.n
+	}
+	return n
+}
+
+// TestMemoShards checks that a Memo of full size spreads its keys over
+// shards, each with its own bound, and finds every key it was given from
+// goroutines adding at once.
+func TestMemoShards(t *testing.T) {
+	m := newMemo(memoShards << 12)
+	if len(m.shards) != memoShards {
+		t.Fatalf("%d shards, want %d", len(m.shards), memoShards)
+	}
+	key := func(i int) memoKey { return memoKey{uint64(i) * 0x9e3779b97f4a7c15, uint64(i) * 0xc2b2ae3d27d4eb4f} }
+	const keys = 8 << 10 // fewer than a generation of any shard holds
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < keys; i += 4 {
+				m.add(key(i))
+			}
+		})
+	}
+	wg.Wait()
+	for i := range keys {
+		if !m.has(key(i)) {
+			t.Fatalf("key %d lost", i)
+		}
+	}
+	if m.has(key(keys)) {
+		t.Error("found a key never added")
+	}
+	for i := range m.shards {
+		sh := &m.shards[i]
+		if sh.cur.n == 0 || sh.cur.n > keys/memoShards*2 {
+			t.Errorf("shard %d holds %d of %d keys", i, sh.cur.n, keys)
+		}
+		if sh.size != 1<<12 || len(sh.cur.slots) > sh.size {
+			t.Errorf("shard %d: %d slots of at most %d", i, len(sh.cur.slots), sh.size)
+		}
+	}
+	if n := m.held(); n != keys {
+		t.Errorf("%d keys held, want %d", n, keys)
 	}
 }
