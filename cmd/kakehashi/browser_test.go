@@ -63,6 +63,38 @@ func TestBrowserLiveReload(t *testing.T) {
 	page.waitTrue(t, `document.readyState === "complete" && !document.getElementById("kakehashi-problem") && document.body.innerText.includes("Original paragraph one.")`)
 }
 
+// TestBrowserSearch types into the search box of a served page in headless
+// Chromium: the theme's script fetches the language's index, reads its
+// postings (differences since version 2) and lists the pages found, and
+// finds nothing for a real name given without consent.
+func TestBrowserSearch(t *testing.T) {
+	bin := chromiumPath()
+	if bin == "" {
+		t.Skip("chromium is not installed (apt-get install -y chromium, or set KAKEHASHI_CHROMIUM): skipping the browser test")
+	}
+	s := startServe(t, serveSite(t))
+	page := launchChromium(t, bin).open(t)
+	page.navigate(t, s.url+"en/")
+	page.waitTrue(t, `document.readyState === "complete" && !!document.querySelector('form.search') && !document.querySelector('form.search').hidden`)
+	search := func(q string) {
+		t.Helper()
+		page.eval(t, fmt.Sprintf(`(() => { const i = document.querySelector("form.search input"); i.value = %q; i.dispatchEvent(new Event("input")); return true })()`, q))
+	}
+	results := `Array.from(document.querySelectorAll("form.search [aria-live] a")).map(a => new URL(a.href).pathname)`
+	for _, tt := range []struct{ query, want string }{
+		{"routers", "/en/talents/amina-k/"},
+		{"aleppo hotel", "/en/talents/omar-s/"},
+		{"Network engineer", "/en/talents/amina-k/"},
+	} {
+		search(tt.query)
+		page.waitTrue(t, fmt.Sprintf(`JSON.stringify(%s) === %q`, results, `["`+tt.want+`"]`))
+	}
+	// Amina's real name is not consented: the page does not hold it, nor
+	// does the index.
+	search("karimi")
+	page.waitTrue(t, `!!document.querySelector("form.search [aria-live] .search-none") && document.querySelectorAll("form.search [aria-live] a").length === 0`)
+}
+
 func chromiumPath() string {
 	if p := os.Getenv("KAKEHASHI_CHROMIUM"); p != "" {
 		return p

@@ -23,7 +23,7 @@ const driver = `
 const s = require(process.argv[1]);
 const c = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
 const out = { terms: c.texts.map(s.terms), found: {} };
-for (const [lang, ix] of Object.entries(c.indexes)) out.found[lang] = c.queries.map(q => s.find(ix, q));
+for (const [lang, ix] of Object.entries(c.indexes)) { const r = s.read(ix); out.found[lang] = c.queries.map(q => s.find(r, q)); }
 process.stdout.write(JSON.stringify(out));
 `
 

@@ -13,7 +13,8 @@ import (
 
 // This file keeps the first, straightforward Build (encoding/json over maps
 // of postings, strings.ToLower of norm.NFKC.String) as the reference the
-// fast one must agree with byte for byte (equal_test.go).
+// fast one must agree with byte for byte (equal_test.go), with its postings
+// written as differences since version 2.
 
 // refBuild is Build as it was before Builder.
 func refBuild(docs []Doc) ([]byte, error) {
@@ -56,6 +57,15 @@ func refBuild(docs []Doc) ([]byte, error) {
 				add(ix.Body, t, i)
 			}
 		})
+	}
+	// Version 2 writes each posting as the differences between its
+	// positions (the first from 0).
+	for _, m := range []map[string][]int32{ix.Title, ix.Body} {
+		for _, ps := range m {
+			for i := len(ps) - 1; i > 0; i-- {
+				ps[i] -= ps[i-1]
+			}
+		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

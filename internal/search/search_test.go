@@ -3,6 +3,7 @@ package search_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -206,10 +207,71 @@ func TestRejectsBadDocs(t *testing.T) {
 			t.Errorf("Build(%v): no error", bad)
 		}
 	}
-	if data := build(t, nil); string(data) != `{"v":1,"docs":[],"title":{},"body":{}}` {
+	if data := build(t, nil); string(data) != `{"v":2,"docs":[],"title":{},"body":{}}` {
 		t.Errorf("empty index = %s", data)
 	}
-	if _, err := search.Search([]byte(`{"v":2}`), "x"); err == nil {
+	if _, err := search.Search([]byte(`{"v":1}`), "x"); err == nil {
 		t.Error("Search accepted an index of another version")
+	}
+}
+
+// TestPostingsAreDifferences checks the version 2 postings: each position
+// written as its difference from the one before, read back as positions.
+func TestPostingsAreDifferences(t *testing.T) {
+	docs := []search.Doc{
+		{URL: "/a/", Text: "kabul"},
+		{URL: "/b/", Text: "kabul"},
+		{URL: "/c/", Text: "tokyo"},
+		{URL: "/d/", Text: "tokyo kabul"},
+		{URL: "/e/", Text: "nagoya"},
+		{URL: "/f/", Text: "kabul"},
+	}
+	data := build(t, docs)
+	for _, want := range []string{`"kabul":[0,1,2,2]`, `"tokyo":[2,1]`, `"nagoya":[4]`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("index lacks %s:\n%s", want, data)
+		}
+	}
+	if got, want := urls(t, data, "kabul"), []string{"/a/", "/b/", "/d/", "/f/"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("kabul: %v, want %v", got, want)
+	}
+	if got, want := urls(t, data, "tokyo kabul"), []string{"/d/"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("tokyo kabul: %v, want %v", got, want)
+	}
+}
+
+// TestRejectsBrokenPostings: differences that do not ascend, or add up past
+// the numbers of an index, are a broken index, not results.
+func TestRejectsBrokenPostings(t *testing.T) {
+	for _, posting := range []string{`[1,0]`, `[-1]`, `[0,-1]`, `[2147483647,1]`} {
+		data := `{"v":2,"docs":[["/a/","a"],["/b/","b"]],"title":{},"body":{"x":` + posting + `}}`
+		if _, err := search.Search([]byte(data), "x"); err == nil {
+			t.Errorf("Search accepted the posting %s", posting)
+		}
+		if _, err := search.ReadIndex([]byte(data)); err == nil {
+			t.Errorf("ReadIndex accepted the posting %s", posting)
+		}
+	}
+}
+
+// TestSizeLinearInDocuments: ten times the documents make ten times the
+// index, not more. Version 1 wrote positions, whose numbers grow longer with
+// the documents: a term held by most of them cost a byte more each time
+// their number grew tenfold.
+func TestSizeLinearInDocuments(t *testing.T) {
+	size := func(n int) int {
+		docs := make([]search.Doc, n)
+		for i := range docs {
+			text := "ネットワーク技術者 network engineer"
+			if i%7 == 0 {
+				text = "経理 accountant"
+			}
+			docs[i] = search.Doc{URL: fmt.Sprintf("/ja/talents/p%06d/", i), Title: "物語", Text: text}
+		}
+		return len(build(t, docs))
+	}
+	small, large := size(1000), size(10000)
+	if ratio := float64(large) / float64(small); ratio > 10.05 {
+		t.Errorf("1,000 documents: %d bytes; 10,000: %d bytes (%.2f×)", small, large, ratio)
 	}
 }

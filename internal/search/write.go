@@ -223,10 +223,12 @@ func (s *section) patch(b *Builder) {
 }
 
 // rewrite appends the entry of term id, its old entry patched (none if the
-// term has no document any more).
+// term has no document any more). A position taken out or put in changes
+// the gap after it and no other: the numbers between are copied as they
+// are.
 func (s *section) rewrite(b *Builder, out []byte, id int32, entry []byte) []byte {
 	at := len(out)
-	var list []byte // the old positions: "1,5,9"
+	var list []byte // the old gaps: "1,4,4"
 	if len(entry) > 0 {
 		k := bytes.Index(entry, []byte(`":[`)) + 3
 		out = append(out, entry[:k]...)
@@ -235,59 +237,59 @@ func (s *section) rewrite(b *Builder, out []byte, id int32, entry []byte) []byte
 		out = appendKey(out, b.terms[id])
 	}
 	start := len(out)
-	c, next := 0, s.head[id]
-	for _, p := range s.removed {
-		i, found := seek(list, c, p)
-		out = append(out, list[c:i]...)
-		if i == len(list) && i > c {
-			out = append(out, ',')
+	// list[c:] starts with the number after position old; list[run:c] is
+	// still to be copied; prev is the position written last (or to be, by
+	// the copy). Numbers are copied as they are while old == prev.
+	c, run := 0, 0
+	var old, prev int32
+	flush := func() {
+		out = append(out, list[run:c]...)
+		if c == len(list) && c > run {
+			out = append(out, ',') // the last number has none
 		}
-		c = i
-		if found {
-			for c < len(list) && list[c] != ',' {
-				c++
+		run = c
+	}
+	next := s.head[id]
+	for _, p := range s.removed {
+		for c < len(list) {
+			v, e := parseNum(list, c)
+			pos, end := old+v, min(e+1, len(list))
+			if pos > p {
+				break
 			}
-			c = min(c+1, len(list))
+			if pos == p { // taken out
+				flush()
+				old, c, run = pos, end, end
+				break
+			}
+			if old != prev { // the gap before it changed
+				flush()
+				out = b.appendNum(out, pos-prev)
+				run = end
+			}
+			old, prev, c = pos, pos, end
 		}
 		if next > 0 && s.addPos[next-1] == p {
-			out = b.appendNum(out, p)
+			flush()
+			out = b.appendNum(out, p-prev)
+			prev = p
 			next = s.addNext[next-1]
 		}
 	}
-	if c < len(list) {
-		out = append(out, list[c:]...)
-		out = append(out, ',')
+	if c < len(list) && old != prev {
+		flush()
+		v, e := parseNum(list, c)
+		out = b.appendNum(out, old+v-prev)
+		c = min(e+1, len(list))
+		run = c
 	}
+	c = len(list)
+	flush()
 	if len(out) == start {
 		return out[:at]
 	}
 	out[len(out)-1] = ']'
 	return append(out, ',')
-}
-
-// seek returns where in list (ascending numbers separated by commas) the
-// first number at or after from that is p or more starts (len(list) if
-// none), and whether it is p. from starts a number or is len(list).
-func seek(list []byte, from int, p int32) (int, bool) {
-	lo, hi := from, len(list)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		s := mid
-		for s > lo && list[s-1] != ',' {
-			s--
-		}
-		v, e := parseNum(list, s)
-		if v < p {
-			lo = min(e+1, len(list))
-		} else {
-			hi = s
-		}
-	}
-	if lo == len(list) {
-		return lo, false
-	}
-	v, _ := parseNum(list, lo)
-	return lo, v == p
 }
 
 // parseNum returns the number that starts list[s:] and where it ends.
@@ -310,15 +312,18 @@ func (b *Builder) appendNum(out []byte, p int32) []byte {
 	return out[:k+int(b.numLen[p])]
 }
 
-// appendPosting appends ps, comma-separated, and a closing bracket. ps is
-// not empty.
+// appendPosting appends the gaps between the positions ps (the first from
+// 0), comma-separated, and a closing bracket. ps is ascending, not empty.
 func (b *Builder) appendPosting(out []byte, ps []int32) []byte {
 	k := len(out)
 	// Each number is written as eight bytes, of which the next overwrites
 	// what is not its own.
 	buf := slices.Grow(out, len(ps)*b.width+8)
 	buf = buf[:cap(buf)]
-	for _, d := range ps {
+	var prev int32
+	for _, p := range ps {
+		d := p - prev
+		prev = p
 		if d >= maxPacked {
 			buf = append(strconv.AppendInt(buf[:k], int64(d), 10), ',')
 			k = len(buf)

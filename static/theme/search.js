@@ -31,7 +31,20 @@
     return Array.from(q).length == 1 ? k.includes(q) : k == q;
   }
 
-  // find returns [docIndex, score] pairs, best first: every term must match;
+  // read checks an index's version and turns each posting's differences
+  // into the document indexes they add up to, in place.
+  function read(ix) {
+    if (ix.v !== 2) throw new Error("search index version " + ix.v + ", want 2");
+    [ix.title, ix.body].forEach(function (section) {
+      Object.keys(section).forEach(function (k) {
+        var ps = section[k];
+        for (var i = 1; i < ps.length; i++) ps[i] += ps[i - 1];
+      });
+    });
+    return ix;
+  }
+
+  // find returns [docIndex, score] pairs of a read index, best first: every term must match;
   // per term a title hit scores 10, a body hit 1, an exact term 1 more.
   function find(ix, query) {
     if (!ix.keys) ix.keys = Object.keys(ix.title).concat(Object.keys(ix.body).filter(function (k) { return !(k in ix.title); }));
@@ -53,14 +66,14 @@
       .sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; }) : [];
   }
 
-  if (typeof document == "undefined") { if (typeof module == "object") module.exports = { terms: terms, find: find }; return; }
+  if (typeof document == "undefined") { if (typeof module == "object") module.exports = { terms: terms, read: read, find: find }; return; }
 
   var indexes = {};
   function load(url) {
     if (!indexes[url]) indexes[url] = fetch(url).then(function (r) {
       if (!r.ok) throw new Error(url + ": " + r.status);
       return r.json();
-    }).catch(function (err) { delete indexes[url]; throw err; }); // try again next time
+    }).then(read).catch(function (err) { delete indexes[url]; throw err; }); // try again next time
     return indexes[url];
   }
 
