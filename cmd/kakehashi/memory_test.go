@@ -2,6 +2,8 @@ package main
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"testing"
 )
@@ -11,16 +13,7 @@ import (
 // sized to the content, set; with GOGC or GOMEMLIMIT set, neither is
 // touched.
 func TestCollectionWaitsForTheContent(t *testing.T) {
-	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
-	t.Cleanup(func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-	})
-	currentGCPercent := func() int {
-		p := debug.SetGCPercent(0)
-		debug.SetGCPercent(p)
-		return p
-	}
+	restoreCollector(t)
 
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
@@ -50,4 +43,68 @@ func TestCollectionWaitsForTheContent(t *testing.T) {
 		}
 		t.Setenv(env, "")
 	}
+}
+
+// TestServeSettlesAfterTheFirstBuild paces a preview's first build by its
+// memory limit alone, and by GOGC 100 under the same limit once it is done;
+// with GOGC or GOMEMLIMIT set, neither is touched.
+func TestServeSettlesAfterTheFirstBuild(t *testing.T) {
+	restoreCollector(t)
+	source := t.TempDir()
+	const size = 3 << 20
+	if err := os.MkdirAll(filepath.Join(source, "content", "talents"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(source, "content", "talents", "a.en.md"), make([]byte, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	settle := limitServeMemory(source)
+	if p := currentGCPercent(); p != -1 {
+		t.Errorf("first build: GOGC %d, want off", p)
+	}
+	want := int64(serveMemoryBase + serveMemoryPerSource*size/2)
+	if l := debug.SetMemoryLimit(-1); l != want {
+		t.Errorf("first build: memory limit %d, want %d", l, want)
+	}
+	settle()
+	if p := currentGCPercent(); p != 100 {
+		t.Errorf("after the first build: GOGC %d, want 100", p)
+	}
+	if l := debug.SetMemoryLimit(-1); l != want {
+		t.Errorf("after the first build: memory limit %d, want %d", l, want)
+	}
+
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(math.MaxInt64)
+		t.Setenv(env, "200")
+		limitServeMemory(source)()
+		if p := currentGCPercent(); p != 400 {
+			t.Errorf("%s set: GOGC %d, want it left at 400", env, p)
+		}
+		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+			t.Errorf("%s set: memory limit %d, want it left alone", env, l)
+		}
+		t.Setenv(env, "")
+	}
+}
+
+// restoreCollector starts a test with GOGC 100 and no memory limit, and
+// gives the process its own back when the test ends.
+func restoreCollector(t *testing.T) {
+	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	})
+}
+
+// currentGCPercent is GOGC as the runtime has it.
+func currentGCPercent() int {
+	p := debug.SetGCPercent(0)
+	debug.SetGCPercent(p)
+	return p
 }

@@ -37,7 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	defer stop()
-	limitServeMemory(sf.source)
+	settle := limitServeMemory(sf.source)
 	var now time.Time
 	if sf.now != "" {
 		t, err := sf.today()
@@ -106,7 +106,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	} else {
 		fmt.Fprintf(stdout, "watching %d folders for changes\n", w.Folders())
 	}
-	p := &preview{srv: srv, session: session, stdout: stdout, stderr: stderr, seen: map[string]bool{}, gc: newIdleCollector()}
+	p := &preview{srv: srv, session: session, stdout: stdout, stderr: stderr, seen: map[string]bool{}, gc: newIdleCollector(), settle: settle}
 	// One rebuild at a time, in the background, so that Ctrl-C is answered
 	// at once even during a long first build. Changes saved meanwhile wait in
 	// the watcher and come as one batch.
@@ -145,6 +145,7 @@ type preview struct {
 	stderr  io.Writer
 	seen    map[string]bool // warnings already printed
 	gc      *idleCollector
+	settle  func() // once the first build is done (see limitServeMemory)
 }
 
 // start rebuilds in the background; the channel closes when it is done.
@@ -155,6 +156,10 @@ func (p *preview) start(changes []watch.Change) <-chan struct{} {
 		defer close(done)
 		before := allocatedBytes()
 		p.rebuild(changes)
+		if p.settle != nil {
+			p.settle()
+			p.settle = nil
+		}
 		p.gc.idle(allocatedBytes() - before)
 	}()
 	return done
