@@ -29,20 +29,10 @@ func TestCollectionWaitsForTheContent(t *testing.T) {
 		t.Errorf("memory limit %d, want %d", l, want)
 	}
 
-	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
-		debug.SetGCPercent(100)
-		debug.SetMemoryLimit(math.MaxInt64)
-		t.Setenv(env, "200")
+	checkLeftAlone(t, func() {
 		pauseCollection()
 		limitMemory(10 << 20)
-		if p := currentGCPercent(); p != 100 {
-			t.Errorf("%s set: GOGC %d, want it left at 100", env, p)
-		}
-		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
-			t.Errorf("%s set: memory limit %d, want it left alone", env, l)
-		}
-		t.Setenv(env, "")
-	}
+	})
 }
 
 // TestServeSettlesAfterTheFirstBuild paces a preview's first build by its
@@ -77,19 +67,7 @@ func TestServeSettlesAfterTheFirstBuild(t *testing.T) {
 		t.Errorf("after the first build: memory limit %d, want %d", l, want)
 	}
 
-	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(math.MaxInt64)
-		t.Setenv(env, "200")
-		limitServeMemory(source)()
-		if p := currentGCPercent(); p != 400 {
-			t.Errorf("%s set: GOGC %d, want it left at 400", env, p)
-		}
-		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
-			t.Errorf("%s set: memory limit %d, want it left alone", env, l)
-		}
-		t.Setenv(env, "")
-	}
+	checkLeftAlone(t, func() { limitServeMemory(source)() })
 }
 
 // restoreCollector starts a test with GOGC 100 and no memory limit, and
@@ -107,4 +85,23 @@ func currentGCPercent() int {
 	p := debug.SetGCPercent(0)
 	debug.SetGCPercent(p)
 	return p
+}
+
+// checkLeftAlone runs pace with GOGC or GOMEMLIMIT set, and wants it to
+// leave the collector as it was.
+func checkLeftAlone(t *testing.T, pace func()) {
+	t.Helper()
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(math.MaxInt64)
+		t.Setenv(env, "200")
+		pace()
+		if p := currentGCPercent(); p != 400 {
+			t.Errorf("%s set: GOGC %d, want it left at 400", env, p)
+		}
+		if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+			t.Errorf("%s set: memory limit %d, want it left alone", env, l)
+		}
+		t.Setenv(env, "")
+	}
 }
